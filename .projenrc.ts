@@ -1,0 +1,119 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The AWS SDK for JavaScript version the handler is built against. The npm
+ * registry this project builds from serves only this version of the Payment
+ * Cryptography client, which lacks the MPA operations: see
+ * lambda/payment-cryptography-mpa-commands.ts.
+ */
+const AWS_SDK_VERSION = '3.882.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-mpa-team-association',
+  description: 'AWS CDK construct that keeps an AWS Payment Cryptography Multi-Party Approval (MPA) team association in code, waiting for approvers on every change.',
+  author: 'MPA Team Association contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-mpa/cdk-mpa-team-association.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'payment-cryptography', 'mpa', 'multi-party-approval', 'custom-resource'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  // The lowest aws-cdk-lib with everything the construct uses
+  // (CustomResource.serviceTimeout, Provider waiter log options, Runtime.NODEJS_22_X).
+  cdkVersion: '2.276.0',
+  cdkVersionPinning: false,
+  constructsVersion: '10.5.1',
+
+  // Handlers live in lambda/ and are bundled explicitly below (with the AWS SDK inside).
+  lambdaAutoDiscover: false,
+  integrationTestAutoDiscover: false,
+
+  devDeps: [
+    `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
+    `@aws-sdk/core@${AWS_SDK_VERSION}`,
+    '@smithy/smithy-client@^4',
+    '@smithy/middleware-serde@^4',
+    '@smithy/middleware-endpoint@^4',
+    '@smithy/protocol-http@^5',
+    '@smithy/signature-v4@^5',
+    '@smithy/types@^4',
+    '@aws-crypto/sha256-js@5.2.0',
+    '@types/aws-lambda',
+    'esbuild',
+    'cdk-nag',
+    'aws-cdk@^2',
+    '@aws-cdk/integ-runner',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+  ],
+
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'demo', 'bench', 'examples'],
+  },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+
+  gitignore: ['/examples/cdk.out', '/test/cdk.out', 'cdk.context.json', '/.bench/'],
+});
+
+// ---------------------------------------------------------------------------
+// The custom-resource handler: one bundle holding both entry points (onEvent
+// and isComplete), built at build time and shipped in the package, so that
+// consumers never bundle at synth. The AWS SDK is bundled, not external: the
+// Lambda runtime's SDK is a different version and lacks the MPA operations.
+// Warnings that break a bundle at run time (dynamic require/import) fail the build.
+// ---------------------------------------------------------------------------
+project.bundler.addBundle('lambda/handler.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  metafile: true,
+  tsconfigPath: 'lambda/tsconfig.json',
+  logLevel: javascript.BundleLogLevel.WARNING,
+  esbuildArgs: {
+    '--log-override:unsupported-dynamic-import': 'error',
+    '--log-override:unsupported-require-call': 'error',
+    '--log-override:indirect-require': 'error',
+    '--legal-comments': 'none',
+  },
+});
+
+// The handler is not compiled by jsii: type-check it on its own.
+const typecheckLambda = project.addTask('typecheck:lambda', {
+  description: 'Type-check the custom-resource handler sources',
+  exec: 'tsc --noEmit -p lambda/tsconfig.json',
+});
+project.preCompileTask.spawn(typecheckLambda);
+
+// Tests load the bundled handler asset (construct tests synthesize it): build it first.
+project.testTask.prependSpawn(project.bundler.bundleTask);
+
+project.addTask('demo', {
+  description: 'Run the whole lifecycle locally against the embedded fake control plane',
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'ts-node --project test/tsconfig.json demo/run-demo.ts' },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Measure the handler asset, cold start, synth time and approval latency against baselines',
+  steps: [
+    { spawn: project.bundler.bundleTask.name },
+    { exec: 'ts-node --project test/tsconfig.json bench/run-bench.ts' },
+  ],
+});
+
+project.npmignore?.exclude('/lambda/', '/demo/', '/bench/', '/examples/', '/.ci/', '/assets/**/*.json', 'cdk.out');
+
+project.synth();

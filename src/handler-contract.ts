@@ -1,0 +1,90 @@
+/**
+ * The contract between the MpaTeamAssociation construct and its custom-resource
+ * handler (lambda/), typed once and imported by both. Not part of the public
+ * jsii API: nothing here is exported from index.ts.
+ *
+ * CloudFormation delivers every resource property as a string, so the
+ * properties are typed as strings and the handler parses them again.
+ */
+
+/** Resource properties the construct writes and the handler reads. */
+export interface AssociationResourceProperties {
+  /** Payment Cryptography operation protected by the team, e.g. IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE. */
+  readonly Action: string;
+  /** ARN of the MPA approval team. */
+  readonly MpaTeamArn: string;
+  /** Optional comment sent with AssociateMpaTeam and DisassociateMpaTeam. */
+  readonly RequesterComment?: string;
+  /** How long one stack operation waits for approvers, in whole seconds. */
+  readonly ApprovalTimeoutSeconds: string;
+  /** How often the handler polls, in whole seconds (also the Provider's query interval). */
+  readonly PollIntervalSeconds: string;
+  /** `retain` leaves the association in place when the resource is deleted. */
+  readonly RemovalPolicy: RemovalBehaviour;
+  /** `true` to read approval progress from the MPA service while a session is pending. */
+  readonly ReportApprovalProgress: string;
+}
+
+/** What the handler does with the association when the resource is deleted. */
+export type RemovalBehaviour = 'destroy' | 'retain';
+
+/** Names of the property keys, for code that builds or reads them by name. */
+export const PROPERTY = {
+  ACTION: 'Action',
+  MPA_TEAM_ARN: 'MpaTeamArn',
+  REQUESTER_COMMENT: 'RequesterComment',
+  APPROVAL_TIMEOUT_SECONDS: 'ApprovalTimeoutSeconds',
+  POLL_INTERVAL_SECONDS: 'PollIntervalSeconds',
+  REMOVAL_POLICY: 'RemovalPolicy',
+  REPORT_APPROVAL_PROGRESS: 'ReportApprovalProgress',
+} as const;
+
+/** Response data the handler returns on success; each key is a `Fn::GetAtt` attribute. */
+export interface AssociationResponseData {
+  /** AssociationState at the end of the operation (ACTIVE after a create or update). */
+  readonly AssociationState: string;
+  /** ARN of the associated team. */
+  readonly MpaTeamArn: string;
+  /** ARN of the last MPA session seen for the association, or an empty string if none. */
+  readonly MpaSessionArn: string;
+}
+
+/** Names of the response data keys, for `CustomResource.getAttString`. */
+export const ATTRIBUTE = {
+  ASSOCIATION_STATE: 'AssociationState',
+  MPA_TEAM_ARN: 'MpaTeamArn',
+  MPA_SESSION_ARN: 'MpaSessionArn',
+} as const;
+
+/** The CloudFormation resource type the construct declares. */
+export const RESOURCE_TYPE = 'Custom::PaymentCryptographyMpaTeamAssociation';
+
+/** Bounds the construct validates at synth time and the handler again at run time. */
+export const LIMITS = {
+  /** RequesterComment length limit of the service. */
+  MAX_REQUESTER_COMMENT_LENGTH: 200,
+  /** Shortest approval timeout, in seconds. */
+  MIN_APPROVAL_TIMEOUT_SECONDS: 60,
+  /**
+   * Longest approval timeout, in seconds: CloudFormation waits at most 3600 s for a
+   * custom resource; the rest is left for the Provider's margin and the first call.
+   */
+  MAX_APPROVAL_TIMEOUT_SECONDS: 55 * 60,
+  /** Shortest poll interval, in seconds. */
+  MIN_POLL_INTERVAL_SECONDS: 1,
+  /** Longest poll interval, in seconds. */
+  MAX_POLL_INTERVAL_SECONDS: 5 * 60,
+  /** Service-side pattern of an approval team ARN. */
+  MPA_TEAM_ARN_PATTERN: /^arn:aws(-[^:]+)?:mpa:[a-z0-9-]{1,20}:[0-9]{12}:approval-team\/[a-zA-Z0-9._-]+$/,
+  MIN_MPA_TEAM_ARN_LENGTH: 20,
+  MAX_MPA_TEAM_ARN_LENGTH: 2048,
+  /** Operation names are upper snake case; unknown ones are passed through to the service. */
+  ACTION_PATTERN: /^[A-Z][A-Z0-9_]{0,127}$/,
+} as const;
+
+/** Default values shared by construct and handler. */
+export const DEFAULTS = {
+  ACTION: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE',
+  APPROVAL_TIMEOUT_SECONDS: 30 * 60,
+  POLL_INTERVAL_SECONDS: 10,
+} as const;
