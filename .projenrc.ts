@@ -51,8 +51,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   eslintOptions: {
-    dirs: ['src', 'lambda'],
-    devdirs: ['test', 'demo', 'bench', 'examples'],
+    dirs: ['src'],
+    // The handler's dependencies are bundled at build time: dev dependencies.
+    devdirs: ['lambda', 'test', 'demo', 'bench', 'examples'],
   },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,

@@ -1,0 +1,200 @@
+import type { AssociationControlPlane } from './association-control-plane';
+import type { MpaTeamAssociation } from './payment-cryptography-mpa-commands';
+import { AssociationFailure, errorName, isConflict, isResourceNotFound, isTransient } from './service-errors';
+import type { WaitPlan } from './wait-plan';
+
+/**
+ * Sessions whose InitiationDate is at most this much before the request began
+ * still count as the request's own: allows for clock skew between the Lambda
+ * and the service.
+ */
+const CLOCK_SKEW_ALLOWANCE_MS = 5_000;
+
+/** What the request wants, as read from the plan and the resource properties. */
+export interface ReconcileTarget {
+  readonly plan: WaitPlan;
+  readonly action: string;
+  /** The team the resource properties name. */
+  readonly mpaTeamArn: string;
+  readonly requesterComment?: string;
+}
+
+/** What to do next, given the association as it is now. */
+export type Decision =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'wait'; readonly why: string }
+  | { readonly kind: 'call'; readonly operation: 'AssociateMpaTeam' | 'DisassociateMpaTeam' }
+  | { readonly kind: 'fail'; readonly reason: string };
+
+/** The result of one poll. */
+export interface PollResult {
+  readonly complete: boolean;
+  /** The association as last seen (undefined: none). */
+  readonly association?: MpaTeamAssociation;
+  /** Why it is not complete yet. */
+  readonly waitingFor?: string;
+  /** The mutating call this poll made, if any. */
+  readonly called?: 'AssociateMpaTeam' | 'DisassociateMpaTeam';
+  /** A transient error that this poll could not get past. */
+  readonly transientError?: string;
+}
+
+/**
+ * The lifecycle as a pure function: the request's target and the association
+ * as it is now decide the next step. Every rule here is one line of the
+ * README's lifecycle and one case in test/lambda/reconcile.test.ts.
+ */
+export function decide(target: ReconcileTarget, current: MpaTeamAssociation | undefined): Decision {
+  const { plan } = target;
+  switch (plan.goal) {
+    case 'none':
+      return { kind: 'done' };
+    case 'associate':
+      return decideAssociate(target, current);
+    case 'disassociate':
+      return decideDisassociate(target, current);
+  }
+}
+
+function decideAssociate(target: ReconcileTarget, current: MpaTeamAssociation | undefined): Decision {
+  const { plan, action, mpaTeamArn: desired } = target;
+  const owned = plan.ownedTeamArn;
+  if (!current) {
+    if (plan.pendingAssociationSessionArn) {
+      return {
+        kind: 'fail',
+        reason: `The association of approval team ${desired} with ${action} is gone while session ${plan.pendingAssociationSessionArn} `
+          + 'awaited approval: it was denied, expired or removed out of band. Nothing is associated now. '
+          + 'Rerun the deployment to request approval again.',
+      };
+    }
+    return { kind: 'call', operation: 'AssociateMpaTeam' };
+  }
+  const team = current.MpaTeamArn;
+  switch (current.AssociationState) {
+    case 'ACTIVE':
+      if (team === desired) {
+        return { kind: 'done' };
+      }
+      if (team === owned) {
+        const denial = endedInThisRequest(plan, current);
+        if (denial) {
+          return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
+        }
+        return { kind: 'call', operation: 'DisassociateMpaTeam' };
+      }
+      return { kind: 'fail', reason: foreignTeamReason(action, team, desired) };
+    case 'UPDATE_PENDING':
+      if (team === desired || team === owned) {
+        return { kind: 'wait', why: `approval of the association of ${team}` };
+      }
+      return { kind: 'fail', reason: foreignTeamReason(action, team, desired) };
+    case 'DELETE_PENDING':
+      if (team === desired || team === owned) {
+        return { kind: 'wait', why: `approval of the disassociation of ${team}` };
+      }
+      return { kind: 'fail', reason: foreignTeamReason(action, team, desired) };
+    default:
+      return { kind: 'wait', why: `association state ${current.AssociationState} to settle` };
+  }
+}
+
+function decideDisassociate(target: ReconcileTarget, current: MpaTeamAssociation | undefined): Decision {
+  const { plan, action } = target;
+  const owned = plan.ownedTeamArn;
+  // Gone already, or another team's (changed out of band): not this resource's to remove.
+  if (!current || current.MpaTeamArn !== owned) {
+    return { kind: 'done' };
+  }
+  switch (current.AssociationState) {
+    case 'ACTIVE': {
+      const denial = endedInThisRequest(plan, current);
+      if (denial) {
+        return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
+      }
+      return { kind: 'call', operation: 'DisassociateMpaTeam' };
+    }
+    case 'DELETE_PENDING':
+      return { kind: 'wait', why: `approval of the disassociation of ${owned}` };
+    case 'UPDATE_PENDING':
+      return { kind: 'wait', why: `the pending association of ${owned} to settle before removing it` };
+    default:
+      return { kind: 'wait', why: `association state ${current.AssociationState} to settle` };
+  }
+}
+
+/** A session of this request that ended without approval, if the association shows one. */
+function endedInThisRequest(plan: WaitPlan, current: MpaTeamAssociation) {
+  const status = current.MpaStatus;
+  if (!status || (status.Status !== 'FAILED' && status.Status !== 'CANCELLED')) {
+    return undefined;
+  }
+  return status.InitiationDate.getTime() >= plan.startedAt - CLOCK_SKEW_ALLOWANCE_MS ? status : undefined;
+}
+
+function deniedReason(operation: string, action: string, current: MpaTeamAssociation, status: NonNullable<MpaTeamAssociation['MpaStatus']>): string {
+  const message = status.StatusMessage ? `: ${truncate(status.StatusMessage, 300)}` : '';
+  return `Approval session ${status.MpaSessionArn} for ${operation} ended ${status.Status}${message}. `
+    + `Nothing was changed: ${current.MpaTeamArn} is still associated with ${action}. `
+    + 'Get the approvers to approve, then rerun the deployment to request approval again.';
+}
+
+function foreignTeamReason(action: string, team: string, desired: string): string {
+  return `${action} is associated with approval team ${team}, which this resource did not associate (it manages ${desired}). `
+    + `Nothing was changed. Remove that association with its team's approval, or set mpaTeamArn to ${team} to adopt it.`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/**
+ * One poll: read the association, decide, make at most one mutating call.
+ * Throws AssociationFailure when the operation cannot succeed; a transient
+ * error it could not get past within its retry budget leaves it incomplete.
+ */
+export async function pollOnce(target: ReconcileTarget, controlPlane: AssociationControlPlane): Promise<PollResult> {
+  let current: MpaTeamAssociation | undefined;
+  try {
+    current = await controlPlane.get(target.action);
+  } catch (error) {
+    return transientOrThrow(error, undefined);
+  }
+
+  const decision = decide(target, current);
+  switch (decision.kind) {
+    case 'done':
+      return { complete: true, association: current };
+    case 'wait':
+      return { complete: false, association: current, waitingFor: decision.why };
+    case 'fail':
+      throw new AssociationFailure(decision.reason);
+    case 'call':
+      break;
+  }
+
+  const operation = decision.operation;
+  try {
+    const after = operation === 'AssociateMpaTeam'
+      ? await controlPlane.associate(target.action, target.mpaTeamArn, target.requesterComment)
+      : await controlPlane.disassociate(target.action, target.requesterComment);
+    const done = target.plan.goal === 'associate' && after.AssociationState === 'ACTIVE' && after.MpaTeamArn === target.mpaTeamArn;
+    return done
+      ? { complete: true, association: after, called: operation }
+      : { complete: false, association: after, called: operation, waitingFor: `approval of ${operation} (${after.AssociationState})` };
+  } catch (error) {
+    // Another caller (a redelivered event, a person) got there first, or the
+    // association changed under us: read it again on the next poll.
+    if (isConflict(error) || isResourceNotFound(error)) {
+      return { complete: false, association: current, waitingFor: `the association to settle after ${operation} met ${errorName(error)}` };
+    }
+    return transientOrThrow(error, current);
+  }
+}
+
+function transientOrThrow(error: unknown, current: MpaTeamAssociation | undefined): PollResult {
+  if (isTransient(error)) {
+    return { complete: false, association: current, waitingFor: 'the control plane to answer', transientError: errorName(error) };
+  }
+  throw error;
+}

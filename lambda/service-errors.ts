@@ -1,0 +1,93 @@
+/**
+ * How the handler reads errors from the control plane: which are worth waiting
+ * out, which end the operation, and how to say so in a CloudFormation reason.
+ */
+
+const TRANSIENT_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'InternalServerException',
+  'ServiceUnavailableException',
+  // Network-level failures surfaced by the SDK's HTTP handler.
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+export function errorName(error: unknown): string {
+  const e = error as ErrorLike | undefined;
+  return e?.name ?? 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  const e = error as ErrorLike | undefined;
+  return e?.message ?? String(error);
+}
+
+/** Throttling, 5xx and dropped or timed-out connections: retry, then keep polling. */
+export function isTransient(error: unknown): boolean {
+  const e = error as ErrorLike | undefined;
+  if (!e) return false;
+  if (TRANSIENT_ERROR_NAMES.has(e.name ?? '') || TRANSIENT_NETWORK_CODES.has(e.code ?? '')) return true;
+  if (e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 429 || (status !== undefined && status >= 500)) return true;
+  return /socket hang up|ECONNRESET|network|timed? ?out/i.test(e.message ?? '');
+}
+
+export function isResourceNotFound(error: unknown): boolean {
+  return errorName(error) === 'ResourceNotFoundException';
+}
+
+export function isConflict(error: unknown): boolean {
+  return errorName(error) === 'ConflictException';
+}
+
+/** A permanent failure: its message becomes the CloudFormation event reason as is. */
+export class AssociationFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AssociationFailure';
+  }
+}
+
+/** IAM actions each operation needs beyond its own, per the service's authorization reference. */
+const DEPENDENT_PERMISSIONS: Record<string, string[]> = {
+  AssociateMpaTeam: ['mpa:StartSession', 'mpa:CancelSession', 'mpa:GetApprovalTeam'],
+  DisassociateMpaTeam: ['mpa:StartSession', 'mpa:CancelSession'],
+  GetMpaTeamAssociation: [],
+};
+
+/**
+ * Turns an error that waiting cannot fix (AccessDenied, Validation, quota, or
+ * anything unmodelled) into a failure that names the operation and, for
+ * AccessDenied, the permissions involved.
+ */
+export function permanentFailure(operation: string, error: unknown, subject: string): AssociationFailure {
+  const name = errorName(error);
+  const detail = errorMessage(error);
+  switch (name) {
+    case 'AccessDeniedException': {
+      const permissions = [`payment-cryptography:${operation}`, ...(DEPENDENT_PERMISSIONS[operation] ?? [])].join(', ');
+      return new AssociationFailure(
+        `${operation} was denied (AccessDeniedException) for ${subject}: the handler role needs ${permissions} `
+        + `on the associated approval team. Service said: ${detail}. Nothing was changed.`);
+    }
+    case 'ValidationException':
+      return new AssociationFailure(`${operation} was rejected as invalid (ValidationException) for ${subject}: ${detail}. Nothing was changed.`);
+    case 'ServiceQuotaExceededException':
+      return new AssociationFailure(`${operation} exceeded a service quota (ServiceQuotaExceededException) for ${subject}: ${detail}. `
+        + 'Raise the quota or free capacity, then retry. Nothing was changed.');
+    default:
+      return new AssociationFailure(`${operation} failed for ${subject} with ${name}: ${detail}.`);
+  }
+}
