@@ -35,6 +35,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
     `@aws-sdk/core@${AWS_SDK_VERSION}`,
+    `@aws-sdk/credential-provider-env@${AWS_SDK_VERSION}`,
     '@smithy/smithy-client@^4',
     '@smithy/middleware-serde@^4',
     '@smithy/middleware-endpoint@^4',
@@ -79,6 +80,9 @@ project.bundler.addBundle('lambda/handler.ts', {
   minify: true,
   sourcemap: false,
   metafile: true,
+  // ES modules first: they tree-shake, and one copy of each package is bundled
+  // instead of both its CommonJS and ES builds.
+  mainFields: ['module', 'main'],
   tsconfigPath: 'lambda/tsconfig.json',
   logLevel: javascript.BundleLogLevel.WARNING,
   esbuildArgs: {
@@ -86,6 +90,8 @@ project.bundler.addBundle('lambda/handler.ts', {
     '--log-override:unsupported-require-call': 'error',
     '--log-override:indirect-require': 'error',
     '--legal-comments': 'none',
+    // Lambda passes credentials in environment variables: see lambda/lambda-credentials.ts.
+    '--alias:@aws-sdk/credential-provider-node': './lambda/lambda-credentials.ts',
   },
 });
 
