@@ -131,7 +131,7 @@ describe('FakeControlPlane', () => {
       const response = await fetch(`${fake.endpoint}/keys`, { headers: sigV4ShapedHeaders('payment-cryptography', 'us-east-1') });
 
       expect(response.status).toBe(404);
-      expect((await response.json()).__type).toMatch(/#UnknownOperationException$/);
+      expect(((await response.json()) as { __type: string }).__type).toMatch(/#UnknownOperationException$/);
     });
 
     test('the MPA route wants the mpa signing name and an encoded ARN', async () => {
