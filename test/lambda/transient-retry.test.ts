@@ -31,7 +31,9 @@ describe('retryTransient', () => {
     await retryTransient(async () => {
       if (++calls < 10) throw new Transient('busy');
       return calls;
-    }, isTransient, { giveUpAt: 1e9, maxDelayMs: 1000, now: () => clock, random: () => 0.999, sleep: async (ms) => { delays.push(ms); clock += ms; } });
+    }, isTransient, {
+      giveUpAt: 1e9, maxDelayMs: 1000, now: () => clock, random: () => 0.999, sleep: async (ms) => { delays.push(ms); clock += ms; },
+    });
     expect(Math.max(...delays)).toBe(999);
   });
 
