@@ -22,7 +22,9 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
   if (plan.goal === 'none' || !settings) {
     return { PhysicalResourceId: physicalResourceId, [WAIT_PLAN_FIELD]: plan };
   }
-  const target = { plan, action: settings.action, mpaTeamArn: settings.mpaTeamArn, requesterComment: settings.requesterComment };
+  const target = {
+    plan, action: settings.action, mpaTeamArn: settings.mpaTeamArn, requesterComment: settings.requesterComment, beforeFirstCall: true,
+  };
   const poll = await pollAndReport('onEvent', event.RequestType, target, settings, context);
 
   // Remember an association this request asked for and that awaits approval: if

@@ -17,6 +17,11 @@ export interface ReconcileTarget {
   /** The team the resource properties name. */
   readonly mpaTeamArn: string;
   readonly requesterComment?: string;
+  /**
+   * onEvent's poll: the request has made no call yet, so no session that has
+   * already ended can be its own (a rerun right after a denial must ask again).
+   */
+  readonly beforeFirstCall?: boolean;
 }
 
 /** What to do next, given the association as it is now. */
@@ -77,7 +82,7 @@ function decideAssociate(target: ReconcileTarget, current: MpaTeamAssociation | 
         return { kind: 'done' };
       }
       if (team === owned) {
-        const denial = endedInThisRequest(plan, current);
+        const denial = endedInThisRequest(target, current);
         if (denial) {
           return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
         }
@@ -108,7 +113,7 @@ function decideDisassociate(target: ReconcileTarget, current: MpaTeamAssociation
   }
   switch (current.AssociationState) {
     case 'ACTIVE': {
-      const denial = endedInThisRequest(plan, current);
+      const denial = endedInThisRequest(target, current);
       if (denial) {
         return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
       }
@@ -124,16 +129,16 @@ function decideDisassociate(target: ReconcileTarget, current: MpaTeamAssociation
 }
 
 /** A session of this request that ended without approval, if the association shows one. */
-function endedInThisRequest(plan: WaitPlan, current: MpaTeamAssociation) {
+function endedInThisRequest(target: ReconcileTarget, current: MpaTeamAssociation) {
   const status = current.MpaStatus;
-  if (!status || (status.Status !== 'FAILED' && status.Status !== 'CANCELLED')) {
+  if (target.beforeFirstCall || !status || (status.Status !== 'FAILED' && status.Status !== 'CANCELLED')) {
     return undefined;
   }
-  return status.InitiationDate.getTime() >= plan.startedAt - CLOCK_SKEW_ALLOWANCE_MS ? status : undefined;
+  return status.InitiationDate.getTime() >= target.plan.startedAt - CLOCK_SKEW_ALLOWANCE_MS ? status : undefined;
 }
 
 function deniedReason(operation: string, action: string, current: MpaTeamAssociation, status: NonNullable<MpaTeamAssociation['MpaStatus']>): string {
-  const message = status.StatusMessage ? `: ${truncate(status.StatusMessage, 300)}` : '';
+  const message = status.StatusMessage ? `: ${truncate(status.StatusMessage.replace(/[.\s]+$/, ''), 300)}` : '';
   return `Approval session ${status.MpaSessionArn} for ${operation} ended ${status.Status}${message}. `
     + `Nothing was changed: ${current.MpaTeamArn} is still associated with ${action}. `
     + 'Get the approvers to approve, then rerun the deployment to request approval again.';

@@ -229,6 +229,17 @@ describe('Delete', () => {
     expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   });
 
+  test('a rerun right after a denial asks the approvers again (the denied session was the previous request\'s)', async () => {
+    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    fake.resolveAfterPolls(1, 'deny');
+    expect((await runProvider(deleteEvent(propsA))).response.Status).toBe('FAILED');
+    fake.resolveAfterPolls(2, 'approve');
+    const rerun = await runProvider(deleteEvent(propsA));
+    expect(rerun.response.Status).toBe('SUCCESS');
+    expect(mutatingOperations()).toEqual(['DisassociateMpaTeam', 'DisassociateMpaTeam']);
+    expect(fake.association()).toBeUndefined();
+  });
+
   test('a rerun that finds DELETE_PENDING resumes polling instead of calling again', async () => {
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
     fake.resolveAfterPolls(2, 'approve');

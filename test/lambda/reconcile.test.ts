@@ -90,6 +90,16 @@ describe('decide: update (goal associate, owns the old team)', () => {
     expect(decide(changeTeam, old)).toEqual({ kind: 'call', operation: 'DisassociateMpaTeam' });
   });
 
+  test('onEvent\'s first look: a session that already ended is a previous request\'s, so ask again', () => {
+    const justDenied = association(TEAM_A, 'ACTIVE', { Status: 'FAILED', at: STARTED_AT - 1000 });
+    expect(decide({ ...changeTeam, beforeFirstCall: true }, justDenied)).toEqual({ kind: 'call', operation: 'DisassociateMpaTeam' });
+  });
+
+  test('a StatusMessage ending in a full stop is not doubled in the reason', () => {
+    const decision = decide(changeTeam, association(TEAM_A, 'ACTIVE', { Status: 'FAILED', message: 'The approval team rejected the request.' }));
+    expect(decision).toMatchObject({ reason: expect.stringContaining('rejected the request. Nothing was changed') });
+  });
+
   test('only the comment changed (same team ACTIVE): no mutating call', () => {
     expect(decide(target('associate', TEAM_A, { ownedTeamArn: TEAM_A }), association(TEAM_A, 'ACTIVE'))).toEqual({ kind: 'done' });
   });
