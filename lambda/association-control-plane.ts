@@ -69,13 +69,15 @@ export class AssociationControlPlane {
 let sharedClient: PaymentCryptographyClient | undefined;
 
 /**
- * One client per Lambda container. Short socket timeouts, so a slow or dropped
- * answer becomes a retry rather than a hung invocation.
+ * One client per Lambda container. Short timeouts, so a slow or dropped answer
+ * becomes a retry rather than a hung invocation. @smithy/node-http-handler 4.x
+ * only logs a warning when requestTimeout passes unless throwOnRequestTimeout
+ * is set.
  */
 export function paymentCryptographyClient(): PaymentCryptographyClient {
   sharedClient ??= new PaymentCryptographyClient({
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
   });
   return sharedClient;
 }

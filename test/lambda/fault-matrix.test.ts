@@ -188,4 +188,18 @@ describe('faults that outlast the request', () => {
     expect(mutatingCallsReached(fake)).toEqual([]);
     expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
   });
+
+  test('an answer slower than the client\'s requestTimeout (10 s) is given up and sent again: applied once', async () => {
+    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    fake.injectFault({ operation: 'DisassociateMpaTeam', kind: 'slow', delayMs: 10_500, times: 1 });
+    const run = await deliver(fake, deleteEvent(propsA), { betweenPolls: resolveEachSession(fake, 'approve') });
+    expect(run.response.Status).toBe('SUCCESS');
+    // The fake notes the abandoned request once its 10.5 s are up, after the resent one.
+    const disassociations = () => fake.requests.filter(r => r.operation === 'DisassociateMpaTeam');
+    for (let wait = 0; wait < 20 && disassociations().length < 2; wait++) await new Promise(resolve => setTimeout(resolve, 50));
+    expect(disassociations().map(r => [r.status, r.fault])).toEqual([[200, undefined], [0, 'slow']]);
+    expect(fake.sessions).toHaveLength(1);
+    expect(fake.association()).toBeUndefined();
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
+  }, 30_000);
 });
