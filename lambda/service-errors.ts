@@ -36,11 +36,14 @@ export function errorMessage(error: unknown): string {
 /** Throttling, 5xx and dropped or timed-out connections: retry, then keep polling. */
 export function isTransient(error: unknown): boolean {
   const e = error as ErrorLike | undefined;
-  if (!e) return false;
+  if (!e || error instanceof AssociationFailure) return false;
   if (TRANSIENT_ERROR_NAMES.has(e.name ?? '') || TRANSIENT_NETWORK_CODES.has(e.code ?? '')) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status === 429 || (status !== undefined && status >= 500)) return true;
+  // The service answered: its status decides, not its message (AccessDenied
+  // messages name roles and teams, such as NetworkStack-HandlerRole).
+  if (status !== undefined) return false;
   return /socket hang up|ECONNRESET|network|timed? ?out/i.test(e.message ?? '');
 }
 

@@ -203,3 +203,24 @@ describe('faults that outlast the request', () => {
     expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
   }, 30_000);
 });
+
+describe('permanent errors fail at once, whatever their message says', () => {
+  // Real AccessDenied messages name the caller's role and the resource, and CDK
+  // names roles after the stack: nothing in a message makes an error transient.
+  test.each([
+    ['accessDenied', 'AssociateMpaTeam was denied (AccessDeniedException)',
+      'User: arn:aws:sts::123456789012:assumed-role/NetworkStack-MpaHandlerRole-1A2B3C/NetworkStack-onEvent is not authorized to perform: '
+      + 'payment-cryptography:AssociateMpaTeam on resource: arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-a'],
+    ['validation', 'AssociateMpaTeam was rejected as invalid (ValidationException)',
+      "1 validation error detected: Value 'arn:aws:mpa:us-east-1:111122223333:approval-team/timeout-approvers' at 'MpaTeamArn' failed to satisfy constraint"],
+    ['quota', 'AssociateMpaTeam exceeded a service quota (ServiceQuotaExceededException)', 'Too many associations pending on this network; the request timed out'],
+  ] as const)('%s naming a network or a timeout: FAILED by onEvent, one call', async (kind, reason, message) => {
+    fake.injectFault({ operation: 'AssociateMpaTeam', kind, message });
+    const run = await deliver(fake, createEvent(propsA), { remainingMs: 15_500, maxPolls: 2 });
+    expect(run.response.Status).toBe('FAILED');
+    expect(run.response.Reason).toContain(reason);
+    expect(run.polls).toBe(0);
+    expect(fake.callCount('AssociateMpaTeam')).toBe(1);
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
+  });
+});
