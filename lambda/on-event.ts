@@ -27,13 +27,16 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
   };
   const poll = await pollAndReport('onEvent', event.RequestType, target, settings, context);
 
-  // Remember an association this request asked for and that awaits approval: if
-  // it disappears later, that is a denial, not a reason to ask again.
-  const status = poll.association?.MpaStatus;
-  const askedForAssociation = poll.called === 'AssociateMpaTeam' && !poll.complete && status?.Status === 'PENDING';
+  // Remember the association of the desired team that awaits approval, whether
+  // this request asked for it or found it pending (a rerun, a redelivered event):
+  // if it disappears later, that is a denial, not a reason to ask again.
+  const association = poll.association;
+  const status = association?.MpaStatus;
+  const awaitingAssociation = !poll.complete && association?.AssociationState === 'UPDATE_PENDING'
+    && association.MpaTeamArn === settings.mpaTeamArn && status?.Status === 'PENDING';
   return {
     PhysicalResourceId: physicalResourceId,
-    [WAIT_PLAN_FIELD]: askedForAssociation ? { ...plan, pendingAssociationSessionArn: status.MpaSessionArn } : plan,
+    [WAIT_PLAN_FIELD]: awaitingAssociation ? { ...plan, pendingAssociationSessionArn: status.MpaSessionArn } : plan,
   };
 }
 
