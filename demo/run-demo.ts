@@ -147,7 +147,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         reasonIncludes: 'ended FAILED',
       });
 
-    await operatorReruns(fake, out);
+    out('   operator: reruns the deletion at once; the handler asks the approvers again');
     out('   approvers: team B approves the disassociation as of the 3rd GetMpaTeamAssociation after the session starts');
     fake.resolveAfterPolls(3, 'approve');
     await runStep('4/4 Delete again, approved',
@@ -286,22 +286,6 @@ function describeSynthesis(synth: SynthesizedAssociation, out: (line: string) =>
   }
   out(`Provider: isComplete every ${synth.queryIntervalSeconds} s, waiter total timeout ${synth.totalTimeoutSeconds} s; `
     + `custom resource ServiceTimeout ${synth.serviceTimeoutSeconds} s (CloudFormation's limit is 3600 s)`);
-}
-
-/**
- * The handler tells this request's approval sessions from earlier ones by their
- * start time, allowing 5 s of clock skew: a denied session that started less
- * than 5 s before a request reads as that request's own denial. A person
- * rerunning a failed deployment is never that fast; the demo waits likewise.
- */
-const HANDLER_CLOCK_SKEW_ALLOWANCE_MS = 5_000;
-
-async function operatorReruns(fake: FakeControlPlane, out: (line: string) => void): Promise<void> {
-  const lastSession = fake.sessions[fake.sessions.length - 1];
-  const waitMs = lastSession ? Math.max(0, lastSession.initiatedAtMs + HANDLER_CLOCK_SKEW_ALLOWANCE_MS + 500 - fake.now()) : 0;
-  out(`   operator: reruns the deletion ${seconds(waitMs)} later (a rerun less than 5 s after the denied session `
-    + 'started would read that denial as its own)');
-  await new Promise(resolve => setTimeout(resolve, waitMs));
 }
 
 function pendingSession(fake: FakeControlPlane): boolean {
