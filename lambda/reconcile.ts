@@ -188,12 +188,26 @@ export async function pollOnce(target: ReconcileTarget, controlPlane: Associatio
       ? { complete: true, association: after, called: operation }
       : { complete: false, association: after, called: operation, waitingFor: `approval of ${operation} (${after.AssociationState})` };
   } catch (error) {
-    // Another caller (a redelivered event, a person) got there first, or the
-    // association changed under us: read it again on the next poll.
+    // Another caller (a redelivered event, a person) or our own call whose answer
+    // was lost got there first, or the association changed under us: report it as
+    // it is now (onEvent remembers a session it finds pending); decide next poll.
     if (isConflict(error) || isResourceNotFound(error)) {
-      return { complete: false, association: current, waitingFor: `the association to settle after ${operation} met ${errorName(error)}` };
+      return {
+        complete: false,
+        association: await readAgain(controlPlane, target.action, current),
+        waitingFor: `the association to settle after ${operation} met ${errorName(error)}`,
+      };
     }
     return transientOrThrow(error, current);
+  }
+}
+
+/** The association as it is now, or as last read if a transient error hides it. */
+async function readAgain(controlPlane: AssociationControlPlane, action: string, previous: MpaTeamAssociation | undefined) {
+  try {
+    return await controlPlane.get(action);
+  } catch (error) {
+    return transientOrThrow(error, previous).association;
   }
 }
 

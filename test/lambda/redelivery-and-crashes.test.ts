@@ -132,7 +132,7 @@ describe('two deliveries of the same event at once', () => {
     expectInvariants(runs, fake, { ownedTeams: request.ownedTeams, maxMutatingCalls: 2 * request.calls.length, maxSessions: 1 });
   });
 
-  test.each(REQUEST_NAMES.filter(name => !name.startsWith('Create')))('%s, denied: one session, both FAILED with the same reason, nothing asked again', async (name) => {
+  test.each(REQUEST_NAMES)('%s, denied: one session, both FAILED with the same reason, nothing asked again', async (name) => {
     const request = REQUESTS[name];
     request.arrange();
     const before = teamAndState();
@@ -288,3 +288,24 @@ describe('a rerun after approvalTimeout', () => {
   });
 });
 
+describe('a lost answer', () => {
+  test('onEvent\'s AssociateMpaTeam is applied but its answer lost, and the resend refused: the session is remembered; a denial fails, never asks again', async () => {
+    fake.setPolicy({ firstAssociation: 'approval' });
+    fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'hangup-after-commit', times: 1 });
+    const run = await deliver(fake, createEvent(propsA), { betweenPolls: resolveEachSession(fake, 'deny'), maxPolls: 20 });
+    expect(mutatingCallsReached(fake)).toEqual(['AssociateMpaTeam', 'AssociateMpaTeam:ConflictException']);
+    expect(run.response.Status).toBe('FAILED');
+    expect(run.response.Reason).toContain(`is gone while session ${fake.sessions[0].sessionArn} awaited approval`);
+    expect(fake.sessions.map(s => s.outcome)).toEqual(['denied']);
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
+  });
+
+  test('the same, approved: SUCCESS with the one session', async () => {
+    fake.setPolicy({ firstAssociation: 'approval' });
+    fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'hangup-after-commit', times: 1 });
+    const run = await deliver(fake, createEvent(propsA), { betweenPolls: resolveEachSession(fake, 'approve') });
+    expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaSessionArn: fake.sessions[0].sessionArn } });
+    expect(fake.sessions.map(s => s.outcome)).toEqual(['approved']);
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
+  });
+});
