@@ -22,17 +22,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
-  // The lowest aws-cdk-lib with everything the construct uses
-  // (CustomResource.serviceTimeout, Provider waiter log options, Runtime.NODEJS_22_X).
-  cdkVersion: '2.276.0',
+  // The peer range starts at the lowest aws-cdk-lib the construct works with. src/ compiles
+  // from 2.252.0 (Validations.acknowledge, LogGroup.grants, CustomResource.serviceTimeout,
+  // Runtime.NODEJS_22_X, the Provider's waiter log options), but before 2.269.0
+  // Validations.acknowledge() throws InvalidValidationId on cdk-nag finding ids that hold
+  // more than one '::' (aws/aws-cdk#38787), which a team ARN token produces. Found by
+  // compiling src/ and running the construct tests against each candidate version.
+  cdkVersion: '2.269.0',
   cdkVersionPinning: false,
   constructsVersion: '10.5.1',
+  // Build and test against the newest aws-cdk-lib (the tests use aws_mpa), not the lowest:
+  // the dev dependencies below are not pinned to the bottom of the peer ranges.
+  peerDependencyOptions: { pinnedDevDependency: false },
 
   // Handlers live in lambda/ and are bundled explicitly below (with the AWS SDK inside).
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
 
   devDeps: [
+    'aws-cdk-lib@2.276.0',
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
     `@aws-sdk/core@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-provider-env@${AWS_SDK_VERSION}`,
@@ -63,8 +71,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/examples/cdk.out', '/test/cdk.out', 'cdk.context.json', '/.bench/'],
+  gitignore: ['/examples/cdk.out', 'cdk.context.json', '/.bench/'],
 });
+// After the constructor, which replaces any constructs dev dependency with the peer one.
+project.addDevDeps('constructs@10.5.1');
+// jsii warns (JSII6) that the aws-cdk-lib dev dependency is not the bottom of the peer range:
+// that is on purpose (see peerDependencyOptions above).
+const JSII_FLAGS = '--silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency';
+project.compileTask.reset(`jsii ${JSII_FLAGS}`);
+project.watchTask.reset(`jsii -w ${JSII_FLAGS}`);
+// After the constructor: projen un-ignores /test/ there, which drops patterns below it.
+project.gitignore.addPatterns('/test/cdk.out');
 
 // ---------------------------------------------------------------------------
 // The custom-resource handler: one bundle holding both entry points (onEvent
