@@ -35,6 +35,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // the dev dependencies below are not pinned to the bottom of the peer ranges.
   peerDependencyOptions: { pinnedDevDependency: false },
 
+  publishToPypi: {
+    distName: 'cdk-mpa-team-association',
+    module: 'cdk_mpa_team_association',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdkmpa',
+    mavenArtifactId: 'cdk-mpa-team-association',
+    javaPackage: 'io.github.cdkmpa.mpateamassociation',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkMpa.MpaTeamAssociation',
+    packageId: 'CdkMpa.MpaTeamAssociation',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-mpa/cdk-mpa-team-association-go',
+  },
+
   // Handlers live in lambda/ and are bundled explicitly below (with the AWS SDK inside).
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
