@@ -113,7 +113,9 @@ project.bundler.addBundle('lambda/handler.ts', {
   externals: [],
   minify: true,
   sourcemap: false,
-  metafile: true,
+  // The metafile (for bundle analysis) is written beside the asset directory, not in it
+  // (see esbuildArgs): files in assets/lambda/handler/ are the Lambda's code and its asset hash.
+  metafile: false,
   // ES modules first: they tree-shake, and one copy of each package is bundled
   // instead of both its CommonJS and ES builds.
   mainFields: ['module', 'main'],
@@ -124,6 +126,7 @@ project.bundler.addBundle('lambda/handler.ts', {
     '--log-override:unsupported-require-call': 'error',
     '--log-override:indirect-require': 'error',
     '--legal-comments': 'none',
+    '--metafile': 'assets/lambda/handler.meta.json',
     // Lambda passes credentials in environment variables: see lambda/lambda-credentials.ts.
     '--alias:@aws-sdk/credential-provider-node': './lambda/lambda-credentials.ts',
   },
