@@ -88,7 +88,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/examples/cdk.out', 'cdk.context.json', '/.bench/'],
+  gitignore: ['/examples/cdk.out', 'cdk.context.json', '/.bench/', '/.jsii.tabl.json'],
 });
 // After the constructor, which replaces any constructs dev dependency with the peer one.
 project.addDevDeps('constructs@10.5.1');
@@ -141,6 +141,18 @@ project.preCompileTask.spawn(typecheckLambda);
 
 // Tests load the bundled handler asset (construct tests synthesize it): build it first.
 project.testTask.prependSpawn(project.bundler.bundleTask);
+
+// ---------------------------------------------------------------------------
+// Code examples: the README's and the API docs' examples must compile and
+// translate to every jsii language (rosetta/default.ts-fixture wraps them).
+// ---------------------------------------------------------------------------
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile and translate the README and API doc examples with jsii-rosetta (strict: any failure fails)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+project.testTask.spawn(rosettaExtract);
 
 project.addTask('demo', {
   description: 'Run the whole lifecycle locally against the embedded fake control plane',
