@@ -141,6 +141,8 @@ project.preCompileTask.spawn(typecheckLambda);
 
 // Tests load the bundled handler asset (construct tests synthesize it): build it first.
 project.testTask.prependSpawn(project.bundler.bundleTask);
+// The packaging tests pack lib/ and .jsii, which only jsii writes: compile before jest.
+project.testTask.prependSpawn(project.compileTask);
 
 // ---------------------------------------------------------------------------
 // Code examples: the README's and the API docs' examples must compile and
@@ -171,6 +173,18 @@ project.addTask('integ:snapshot:update', {
   env: { MPA_TEAM_ARN: '' },
   exec: `${INTEG_RUNNER} --update-on-failed --dry-run --parallel-regions us-east-1`,
 });
+
+// jest transpiles the tests without type-checking them (isolatedModules): check the
+// tests, the demo and the integration test app they import, and the example app.
+const typecheckTest = project.addTask('typecheck:test', {
+  description: 'Type-check the tests, the demo, the integration test app and the example app',
+  steps: [
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+  ],
+});
+
+project.testTask.spawn(typecheckTest);
 project.testTask.spawn(integSnapshot);
 project.testTask.spawn(rosettaExtract);
 

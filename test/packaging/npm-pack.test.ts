@@ -1,0 +1,55 @@
+/**
+ * What the npm package holds: the compiled library, the jsii assembly and the
+ * bundled handler, and nothing of the sources, tests, tools or build by-products.
+ * Needs the handler bundle and the jsii output (the test task compiles and
+ * bundles before jest runs).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+
+interface PackedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+let files: PackedFile[];
+
+beforeAll(() => {
+  for (const built of ['lib/index.js', '.jsii', 'assets/lambda/handler/index.js']) {
+    if (!fs.existsSync(path.join(REPO_ROOT, built))) {
+      throw new Error(`${built} does not exist: run \`npx projen compile\` and \`npx projen bundle\` first (\`npx projen test\` does both)`);
+    }
+  }
+  const output = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  files = (JSON.parse(output) as [{ files: PackedFile[] }])[0].files;
+});
+
+const paths = () => files.map(file => file.path);
+
+test('holds the compiled library, its types and the jsii assembly', () => {
+  expect(paths()).toEqual(expect.arrayContaining([
+    'package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
+    'lib/mpa-team-association.js', 'lib/mpa-team-association-provider.js',
+  ]));
+});
+
+test('holds the bundled handler, and only it, under assets/', () => {
+  expect(paths().filter(p => p.startsWith('assets/'))).toEqual(['assets/lambda/handler/index.js']);
+  const handler = files.find(file => file.path === 'assets/lambda/handler/index.js')!;
+  expect(handler.size).toBe(fs.statSync(path.join(REPO_ROOT, 'assets/lambda/handler/index.js')).size);
+});
+
+test.each(['src/', 'lambda/', 'test/', 'demo/', 'bench/', 'examples/', '.ci/', 'projenrc/', 'coverage/', 'test-reports/', 'node_modules/'])(
+  'leaves out %s', dir => {
+    expect(paths().filter(p => p.startsWith(dir))).toEqual([]);
+  });
+
+test('leaves out TypeScript sources, esbuild metafiles and configuration', () => {
+  const unwanted = paths().filter(p => (p.endsWith('.ts') && !p.endsWith('.d.ts'))
+    || p.endsWith('.meta.json')
+    || /(^|\/)(tsconfig[^/]*\.json|\.eslintrc\.json|\.projenrc\.ts|cdk\.json)$/.test(p));
+  expect(unwanted).toEqual([]);
+});
