@@ -12,7 +12,7 @@
 import type { ErrorNameStyle, FakeControlPlane, FaultKind } from '../fake/fake-control-plane';
 import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
 import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
-import { deliver, expectInvariants, mutatingCallsReached, propsFor, resolveEachSession } from '../fixtures/invariants';
+import { controlledClocks, deliver, endCase, expectInvariants, mutatingCallsReached, propsFor, resolveEachSession } from '../fixtures/invariants';
 import type { FrameworkOptions } from '../fixtures/provider-framework';
 
 let fake: FakeControlPlane;
@@ -21,7 +21,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeAll(async () => { fake = await startFakeForHandler(); });
 afterAll(async () => { await fake.stop(); });
 beforeEach(() => { fake.reset(); logs = captureLogs(); });
-afterEach(() => { logs.restore(); jest.restoreAllMocks(); });
+afterEach(() => endCase(logs));
 
 const propsA = propsFor(TEAM_A);
 const propsB = propsFor(TEAM_B);
@@ -173,12 +173,10 @@ describe('a seeded storm with permanent faults mixed in: converges, or fails at 
 describe('faults that outlast the request', () => {
   test('unavailable on every read until approvalTimeout: FAILED with the timeout reason naming the last error, before the Provider backstop', async () => {
     fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'unavailable' });
-    const realNow = Date.now.bind(Date);
-    let skew = 0;
-    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
+    const clock = controlledClocks(fake);
     const run = await deliver(fake, createEvent(propsA), {
       remainingMs: 15_300, // each poll gives up after ~0.3 s of retries and answers "not yet"
-      betweenPolls: (poll) => { if (poll === 1) skew = 1_800_000; },
+      betweenPolls: (poll) => { if (poll === 1) clock.advance(1_800_000); },
     });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toMatch(/^Timed out after 1800 s \(approvalTimeout\)/);

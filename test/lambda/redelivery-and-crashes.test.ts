@@ -11,7 +11,7 @@ import type { FakeControlPlane } from '../fake/fake-control-plane';
 import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, lambdaContext, updateEvent } from '../fixtures/cloudformation-events';
 import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
 import {
-  deliver, expectInvariants, mark, mutatingCallsReached, propsFor, resolveEachSession, resumeWaiter, type ObservedRun,
+  controlledClocks, deliver, endCase, expectInvariants, mark, mutatingCallsReached, propsFor, resolveEachSession, resumeWaiter, type ObservedRun,
 } from '../fixtures/invariants';
 import { CREATE_FAILED_MARKER, type ProviderUserFunctions } from '../fixtures/provider-framework';
 
@@ -21,7 +21,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeAll(async () => { fake = await startFakeForHandler(); });
 afterAll(async () => { await fake.stop(); });
 beforeEach(() => { fake.reset(); logs = captureLogs(); });
-afterEach(() => { logs.restore(); jest.restoreAllMocks(); });
+afterEach(() => endCase(logs));
 
 const propsA = propsFor(TEAM_A);
 const propsB = propsFor(TEAM_B);
@@ -235,17 +235,10 @@ describe('onEvent dies after its call landed', () => {
 });
 
 describe('a rerun after approvalTimeout', () => {
-  function skewableClock() {
-    const realNow = Date.now.bind(Date);
-    const clock = { skew: 0 };
-    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clock.skew);
-    return clock;
-  }
-
   test('Create: FAILED at the deadline; after the rollback, the rerun resumes the same session; SUCCESS once approved', async () => {
     fake.setPolicy({ firstAssociation: 'approval' });
-    const clock = skewableClock();
-    const timedOut = await deliver(fake, createEvent(propsA), { betweenPolls: () => { clock.skew = 1_800_000; } });
+    const clock = controlledClocks(fake);
+    const timedOut = await deliver(fake, createEvent(propsA), { betweenPolls: (poll) => { if (poll === 1) clock.advance(1_800_000); } });
     expect(timedOut.response.Reason).toMatch(/^Timed out after 1800 s .* the rerun resumes the wait/);
     await deliver(fake, deleteEvent(propsA, timedOut.response.PhysicalResourceId)); // the rollback
 
@@ -259,8 +252,8 @@ describe('a rerun after approvalTimeout', () => {
 
   test('Create: the session the rerun resumed is denied: FAILED saying the association is gone, never asked again', async () => {
     fake.setPolicy({ firstAssociation: 'approval' });
-    const clock = skewableClock();
-    const timedOut = await deliver(fake, createEvent(propsA), { betweenPolls: () => { clock.skew = 1_800_000; } });
+    const clock = controlledClocks(fake);
+    const timedOut = await deliver(fake, createEvent(propsA), { betweenPolls: (poll) => { if (poll === 1) clock.advance(1_800_000); } });
     await deliver(fake, deleteEvent(propsA, timedOut.response.PhysicalResourceId)); // the rollback
     const session = fake.sessions[0].sessionArn;
 
@@ -275,8 +268,8 @@ describe('a rerun after approvalTimeout', () => {
 
   test('Delete: FAILED at the deadline; the retried delete resumes the same session; SUCCESS once approved', async () => {
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    const clock = skewableClock();
-    const timedOut = await deliver(fake, deleteEvent(propsA), { betweenPolls: () => { clock.skew = 1_800_000; } });
+    const clock = controlledClocks(fake);
+    const timedOut = await deliver(fake, deleteEvent(propsA), { betweenPolls: (poll) => { if (poll === 1) clock.advance(1_800_000); } });
     expect(timedOut.response.Reason).toContain('DELETE_PENDING');
 
     const afterTimeout = mark(fake);
