@@ -1,0 +1,108 @@
+/**
+ * Bad resource properties at run time (a hand-written or older template): every
+ * property, on Create and on Update, fails in onEvent naming the property,
+ * before a single call. A Delete with properties it cannot read succeeds
+ * without calling anything: failing would block the stack's deletion for good,
+ * and removing without knowing which team the resource owns could remove
+ * someone else's (on-event.ts).
+ */
+import type { FakeControlPlane } from '../fake/fake-control-plane';
+import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
+import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
+import { deliver, endCase, expectInvariants, propsFor } from '../fixtures/invariants';
+import { CREATE_FAILED_MARKER } from '../fixtures/provider-framework';
+
+let fake: FakeControlPlane;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeAll(async () => { fake = await startFakeForHandler(); });
+afterAll(async () => { await fake.stop(); });
+beforeEach(() => { fake.reset(); logs = captureLogs(); });
+afterEach(() => endCase(logs));
+
+const propsA = propsFor(TEAM_A);
+
+/** One bad value per rule of every property, and the property the reason must name. */
+const BAD_PROPERTIES: ReadonlyArray<readonly [Record<string, string | undefined>, string]> = [
+  [{ Action: 'not an action' }, 'Action'],
+  [{ Action: 'import_root_public_key_certificate' }, 'Action'],
+  [{ MpaTeamArn: undefined }, 'MpaTeamArn'],
+  [{ MpaTeamArn: 'payments-root-a' }, 'MpaTeamArn'],
+  [{ MpaTeamArn: 'arn:aws:iam::111122223333:role/payments-root-a' }, 'MpaTeamArn'],
+  [{ MpaTeamArn: `arn:aws:mpa:us-east-1:111122223333:approval-team/${'x'.repeat(2048)}` }, 'MpaTeamArn'],
+  [{ RequesterComment: 'x'.repeat(201) }, 'RequesterComment'],
+  [{ ApprovalTimeoutSeconds: 'soon' }, 'ApprovalTimeoutSeconds'],
+  [{ ApprovalTimeoutSeconds: '1.5' }, 'ApprovalTimeoutSeconds'],
+  [{ ApprovalTimeoutSeconds: '59' }, 'ApprovalTimeoutSeconds'],
+  [{ ApprovalTimeoutSeconds: '3301' }, 'ApprovalTimeoutSeconds'],
+  [{ PollIntervalSeconds: 'often' }, 'PollIntervalSeconds'],
+  [{ PollIntervalSeconds: '0' }, 'PollIntervalSeconds'],
+  [{ PollIntervalSeconds: '301' }, 'PollIntervalSeconds'],
+  [{ ApprovalTimeoutSeconds: '60', PollIntervalSeconds: '120' }, 'PollIntervalSeconds'],
+  [{ RemovalPolicy: 'snapshot' }, 'RemovalPolicy'],
+  [{ ReportApprovalProgress: 'yes' }, 'ReportApprovalProgress'],
+];
+
+describe('Create with a bad property', () => {
+  test.each(BAD_PROPERTIES)('%j: FAILED naming %s, nothing called', async (override, property) => {
+    const run = await deliver(fake, createEvent(propsFor(TEAM_A, override)));
+    expect(run.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_MARKER });
+    expect(run.response.Reason).toMatch(new RegExp(`^Invalid resource property ${property}: .*Nothing was changed\\.$`));
+    expect(fake.requests).toEqual([]);
+    expectInvariants(run, fake, { ownedTeams: [], maxMutatingCalls: 0 });
+  });
+});
+
+describe('Update with a bad new property (the old ones fine, A associated)', () => {
+  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+
+  test.each(BAD_PROPERTIES)('%j: FAILED naming %s, nothing called, A untouched', async (override, property) => {
+    const run = await deliver(fake, updateEvent(propsFor(TEAM_B, override), propsA));
+    expect(run.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    expect(run.response.Reason).toMatch(new RegExp(`^Invalid resource property ${property}: `));
+    expect(fake.requests).toEqual([]);
+    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 0 });
+  });
+
+  test('its rollback (the old properties again, the bad ones as old): SUCCESS without a mutating call', async () => {
+    const bad = propsFor(TEAM_B, { MpaTeamArn: 'payments-root-b' });
+    const update = await deliver(fake, updateEvent(bad, propsA));
+    expect(update.response.Status).toBe('FAILED');
+    const rollback = await deliver(fake, updateEvent(propsA, bad));
+    expect(rollback.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_A } });
+    expectInvariants([update, rollback], fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
+  });
+});
+
+describe('Update whose old properties cannot be read: the resource is taken to have held no team', () => {
+  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+  const unreadableOld = propsFor(TEAM_A, { MpaTeamArn: undefined });
+
+  test('the new team is the one associated: SUCCESS without a call', async () => {
+    const run = await deliver(fake, updateEvent(propsA, unreadableOld));
+    expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_A } });
+    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
+  });
+
+  test('another team is associated: FAILED naming it as not this resource\'s; nothing changed', async () => {
+    const run = await deliver(fake, updateEvent(propsFor(TEAM_B), unreadableOld));
+    expect(run.response.Status).toBe('FAILED');
+    expect(run.response.Reason).toContain(`is associated with approval team ${TEAM_A}, which this resource did not associate`);
+    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expectInvariants(run, fake, { ownedTeams: [TEAM_B], maxMutatingCalls: 0 });
+  });
+});
+
+describe('Delete with properties it cannot read (A associated)', () => {
+  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+
+  test.each(BAD_PROPERTIES)('%j: SUCCESS without a single call; the association stays', async (override) => {
+    const run = await deliver(fake, deleteEvent(propsFor(TEAM_A, override)));
+    expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
+    expect(fake.requests).toEqual([]);
+    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ event: 'delete-skipped' }));
+    expectInvariants(run, fake, { ownedTeams: [], maxMutatingCalls: 0 });
+  });
+});
