@@ -1,9 +1,8 @@
 import { describeProgress } from './approval-progress';
 import { pollAndReport, type ReportedPoll } from './poll-and-report';
 import type { InvocationContext, IsCompleteRequest, IsCompleteResponse } from './provider-events';
-import { truncate } from './reconcile';
 import { parseResourceProperties } from './resource-properties';
-import { AssociationFailure } from './service-errors';
+import { AssociationFailure, truncate } from './service-errors';
 import { WAIT_PLAN_FIELD, isProvisionalPhysicalResourceId, physicalResourceId } from './wait-plan';
 import type { AssociationResponseData } from '../src/handler-contract';
 

@@ -1,6 +1,6 @@
 import type { AssociationControlPlane } from './association-control-plane';
 import type { MpaTeamAssociation } from './payment-cryptography-mpa-commands';
-import { AssociationFailure, errorName, isConflict, isResourceNotFound, isTransient } from './service-errors';
+import { AssociationFailure, errorName, truncate, isConflict, isResourceNotFound, isTransient } from './service-errors';
 import type { WaitPlan } from './wait-plan';
 
 /**
@@ -149,9 +149,6 @@ function foreignTeamReason(action: string, team: string, desired: string): strin
     + `Nothing was changed. Remove that association with its team's approval, or set mpaTeamArn to ${team} to adopt it.`;
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
-}
 
 /**
  * One poll: read the association, decide, make at most one mutating call.

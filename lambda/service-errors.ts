@@ -55,10 +55,18 @@ export function isConflict(error: unknown): boolean {
   return errorName(error) === 'ConflictException';
 }
 
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/** Leaves room in CloudFormation's 4096-byte response for the framework's own fields. */
+const MAX_REASON_LENGTH = 2000;
+
 /** A permanent failure: its message becomes the CloudFormation event reason as is. */
 export class AssociationFailure extends Error {
   constructor(message: string) {
-    super(message);
+    // CloudFormation takes at most 4096 bytes of response, reason included.
+    super(truncate(message, MAX_REASON_LENGTH));
     this.name = 'AssociationFailure';
   }
 }

@@ -354,3 +354,12 @@ describe('logging', () => {
     expect(fake.callCount('GetSession')).toBe(0);
   });
 });
+
+test('a failure reason stays well inside CloudFormation\'s 4096-byte response, however long the names in it', async () => {
+  const longTeam = `arn:aws:mpa:us-east-1:444455556666:approval-team/${'t'.repeat(2000)}`;
+  fake.setAssociation(ACTION, { mpaTeamArn: longTeam, associationState: 'ACTIVE' });
+  const { response } = await runProvider(createEvent(propsA));
+  expect(response.Status).toBe('FAILED');
+  expect(Buffer.byteLength(response.Reason!)).toBeLessThanOrEqual(2000);
+  expect(response.Reason).toMatch(/\.\.\.$/);
+});
