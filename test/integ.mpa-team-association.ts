@@ -5,16 +5,19 @@
  * Offline (part of `npm test`): `npx projen integ:snapshot` synthesizes this app
  * and compares it with test/integ.mpa-team-association.ts.snapshot/.
  *
- * In an AWS account (MPA set up in AWS Organizations, an approval team shared
- * with the account, and nothing associated yet with IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE):
+ * In an AWS account (bootstrapped for CDK; MPA set up in AWS Organizations; an
+ * approval team shared with the account; nothing associated yet with
+ * IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE in that region):
  *
- *   MPA_TEAM_ARN=arn:aws:mpa:<region>:<account>:approval-team/<name> \
- *     npx integ-runner --directory test --language typescript --parallel-regions <region> \
- *       --force --no-update-workflow integ.mpa-team-association.ts
+ *   MPA_TEAM_ARN=arn:aws:mpa:<region>:<account>:approval-team/<name> npx integ-runner \
+ *     --directory test --language typescript --parallel-regions <region> --update-on-failed \
+ *     --app "node -r ts-node/register/transpile-only {filePath} && node test/integ.cloud-assembly-compat.js" \
+ *     integ.mpa-team-association.ts
+ *   git checkout -- test/integ.mpa-team-association.ts.snapshot   # it now names your team
  *
  * Deleting the test stack disassociates the team, which the team must approve
- * (within approvalTimeout, 15 minutes here) in the MPA console. The snapshot
- * keeps the placeholder team: do not commit one rewritten with a real ARN.
+ * (within approvalTimeout, 15 minutes here) in the MPA console; otherwise the
+ * stack stays, DELETE_FAILED, until someone approves and deletes it again.
  */
 import { ActualResult, ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CustomResource, Duration, Stack } from 'aws-cdk-lib';
