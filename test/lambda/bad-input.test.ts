@@ -6,19 +6,12 @@
  * and removing without knowing which team the resource owns could remove
  * someone else's (on-event.ts).
  */
-import type { FakeControlPlane } from '../fake/fake-control-plane';
 import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
-import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
+import { useHandlerTestEnvironment } from '../fixtures/handler-environment';
 import { deliver, endCase, expectInvariants, propsFor } from '../fixtures/invariants';
 import { CREATE_FAILED_MARKER } from '../fixtures/provider-framework';
 
-let fake: FakeControlPlane;
-let logs: ReturnType<typeof captureLogs>;
-
-beforeAll(async () => { fake = await startFakeForHandler(); });
-afterAll(async () => { await fake.stop(); });
-beforeEach(() => { fake.reset(); logs = captureLogs(); });
-afterEach(() => endCase(logs));
+const env = useHandlerTestEnvironment(endCase);
 
 const propsA = propsFor(TEAM_A);
 
@@ -45,64 +38,64 @@ const BAD_PROPERTIES: ReadonlyArray<readonly [Record<string, string | undefined>
 
 describe('Create with a bad property', () => {
   test.each(BAD_PROPERTIES)('%j: FAILED naming %s, nothing called', async (override, property) => {
-    const run = await deliver(fake, createEvent(propsFor(TEAM_A, override)));
+    const run = await deliver(env.fake, createEvent(propsFor(TEAM_A, override)));
     expect(run.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_MARKER });
     expect(run.response.Reason).toMatch(new RegExp(`^Invalid resource property ${property}: .*Nothing was changed\\.$`));
-    expect(fake.requests).toEqual([]);
-    expectInvariants(run, fake, { ownedTeams: [], maxMutatingCalls: 0 });
+    expect(env.fake.requests).toEqual([]);
+    expectInvariants(run, env.fake, { ownedTeams: [], maxMutatingCalls: 0 });
   });
 });
 
 describe('Update with a bad new property (the old ones fine, A associated)', () => {
-  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+  beforeEach(() => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
 
   test.each(BAD_PROPERTIES)('%j: FAILED naming %s, nothing called, A untouched', async (override, property) => {
-    const run = await deliver(fake, updateEvent(propsFor(TEAM_B, override), propsA));
+    const run = await deliver(env.fake, updateEvent(propsFor(TEAM_B, override), propsA));
     expect(run.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
     expect(run.response.Reason).toMatch(new RegExp(`^Invalid resource property ${property}: `));
-    expect(fake.requests).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
-    expectInvariants(run, fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 0 });
+    expect(env.fake.requests).toEqual([]);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 0 });
   });
 
   test('its rollback (the old properties again, the bad ones as old): SUCCESS without a mutating call', async () => {
     const bad = propsFor(TEAM_B, { MpaTeamArn: 'payments-root-b' });
-    const update = await deliver(fake, updateEvent(bad, propsA));
+    const update = await deliver(env.fake, updateEvent(bad, propsA));
     expect(update.response.Status).toBe('FAILED');
-    const rollback = await deliver(fake, updateEvent(propsA, bad));
+    const rollback = await deliver(env.fake, updateEvent(propsA, bad));
     expect(rollback.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_A } });
-    expectInvariants([update, rollback], fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
+    expectInvariants([update, rollback], env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
   });
 });
 
 describe('Update whose old properties cannot be read: the resource is taken to have held no team', () => {
-  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+  beforeEach(() => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
   const unreadableOld = propsFor(TEAM_A, { MpaTeamArn: undefined });
 
   test('the new team is the one associated: SUCCESS without a call', async () => {
-    const run = await deliver(fake, updateEvent(propsA, unreadableOld));
+    const run = await deliver(env.fake, updateEvent(propsA, unreadableOld));
     expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_A } });
-    expectInvariants(run, fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
   });
 
   test('another team is associated: FAILED naming it as not this resource\'s; nothing changed', async () => {
-    const run = await deliver(fake, updateEvent(propsFor(TEAM_B), unreadableOld));
+    const run = await deliver(env.fake, updateEvent(propsFor(TEAM_B), unreadableOld));
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(`is associated with approval team ${TEAM_A}, which this resource did not associate`);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
-    expectInvariants(run, fake, { ownedTeams: [TEAM_B], maxMutatingCalls: 0 });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_B], maxMutatingCalls: 0 });
   });
 });
 
 describe('Delete with properties it cannot read (A associated)', () => {
-  beforeEach(() => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+  beforeEach(() => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
 
   test.each(BAD_PROPERTIES)('%j: SUCCESS without a single call; the association stays', async (override) => {
-    const run = await deliver(fake, deleteEvent(propsFor(TEAM_A, override)));
+    const run = await deliver(env.fake, deleteEvent(propsFor(TEAM_A, override)));
     expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
-    expect(fake.requests).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
-    expect(logs.lines()).toContainEqual(expect.objectContaining({ event: 'delete-skipped' }));
-    expectInvariants(run, fake, { ownedTeams: [], maxMutatingCalls: 0 });
+    expect(env.fake.requests).toEqual([]);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expect(env.logs.lines()).toContainEqual(expect.objectContaining({ event: 'delete-skipped' }));
+    expectInvariants(run, env.fake, { ownedTeams: [], maxMutatingCalls: 0 });
   });
 });

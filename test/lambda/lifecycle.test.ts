@@ -4,25 +4,18 @@
  * the wire-level fake of the control plane. One case per line of the README's
  * lifecycle.
  */
-import type { FakeControlPlane } from '../fake/fake-control-plane';
 import {
   ACTION, FOREIGN_TEAM, PHYSICAL_ID, TEAM_A, TEAM_B,
   createEvent, deleteEvent, resourceProperties, updateEvent,
 } from '../fixtures/cloudformation-events';
-import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
+import { useHandlerTestEnvironment } from '../fixtures/handler-environment';
 import { CREATE_FAILED_MARKER, runProvider } from '../fixtures/provider-framework';
 
-let fake: FakeControlPlane;
-let logs: ReturnType<typeof captureLogs>;
-
-beforeAll(async () => { fake = await startFakeForHandler(); });
-afterAll(async () => { await fake.stop(); });
-beforeEach(() => { fake.reset(); logs = captureLogs(); });
-afterEach(() => { logs.restore(); jest.restoreAllMocks(); });
+const env = useHandlerTestEnvironment();
 
 const propsA = resourceProperties({ MpaTeamArn: TEAM_A });
 const propsB = resourceProperties({ MpaTeamArn: TEAM_B });
-const mutatingOperations = () => fake.mutatingCalls().map(r => r.operation);
+const mutatingOperations = () => env.fake.mutatingCalls().map(r => r.operation);
 
 describe('Create', () => {
   test('no association: associates the team and answers SUCCESS with the final physical id and attributes', async () => {
@@ -33,7 +26,7 @@ describe('Create', () => {
       Data: { AssociationState: 'ACTIVE', MpaTeamArn: TEAM_A, MpaSessionArn: '' },
     });
     expect(mutatingOperations()).toEqual(['AssociateMpaTeam']);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   });
 
   test('the physical id never contains the team ARN', async () => {
@@ -42,8 +35,8 @@ describe('Create', () => {
   });
 
   test('the association needs approval (UPDATE_PENDING): waits, then SUCCESS once approved', async () => {
-    fake.setPolicy({ firstAssociation: 'approval' });
-    fake.resolveAfterPolls(3, 'approve');
+    env.fake.setPolicy({ firstAssociation: 'approval' });
+    env.fake.resolveAfterPolls(3, 'approve');
     const { response, polls } = await runProvider(createEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data).toMatchObject({ AssociationState: 'ACTIVE', MpaTeamArn: TEAM_A });
@@ -53,35 +46,35 @@ describe('Create', () => {
   });
 
   test('the association that needed approval is denied and gone: FAILED naming the session, never asked again', async () => {
-    fake.setPolicy({ firstAssociation: 'approval' });
-    fake.resolveAfterPolls(2, 'deny');
+    env.fake.setPolicy({ firstAssociation: 'approval' });
+    env.fake.resolveAfterPolls(2, 'deny');
     const { response } = await runProvider(createEvent(propsA));
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain(fake.sessions[0].sessionArn);
+    expect(response.Reason).toContain(env.fake.sessions[0].sessionArn);
     expect(response.Reason).toContain('denied, expired or removed');
     expect(mutatingOperations()).toEqual(['AssociateMpaTeam']);
   });
 
   test('already ACTIVE with the same team: adopts it without a mutating call', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const { response } = await runProvider(createEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual([]);
   });
 
   test('another team associated: FAILED naming that team, nothing changed', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
     const { response } = await runProvider(createEvent(propsA));
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_MARKER });
     expect(response.Reason).toContain(FOREIGN_TEAM);
     expect(response.Reason).toContain('Nothing was changed');
     expect(mutatingOperations()).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: 'ACTIVE' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: 'ACTIVE' });
   });
 
   test('a rerun that finds this team UPDATE_PENDING resumes the wait instead of asking again', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'UPDATE_PENDING' });
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'UPDATE_PENDING' });
+    env.fake.resolveAfterPolls(2, 'approve');
     const { response } = await runProvider(createEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual([]);
@@ -90,20 +83,20 @@ describe('Create', () => {
 
 describe('Update', () => {
   test('team changed: disassociates the old team, waits for approval, associates the new one', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(3, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(3, 'approve');
     const { response } = await runProvider(updateEvent(propsB, propsA));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(response.Data).toMatchObject({ AssociationState: 'ACTIVE', MpaTeamArn: TEAM_B });
     expect(mutatingOperations()).toEqual(['DisassociateMpaTeam', 'AssociateMpaTeam']);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' });
   });
 
   test('the disassociation is denied: FAILED within one poll naming session, status and message; the old team stays', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(2, 'deny');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(2, 'deny');
     const { response, polls } = await runProvider(updateEvent(propsB, propsA));
-    const session = fake.sessions[0];
+    const session = env.fake.sessions[0];
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(session.sessionArn);
     expect(response.Reason).toContain('ended FAILED');
@@ -112,60 +105,60 @@ describe('Update', () => {
     // onEvent's poll, the pending poll, then the poll that sees the denial.
     expect(polls).toBe(2);
     expect(mutatingOperations()).toEqual(['DisassociateMpaTeam']);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   });
 
   test('the approval session expires: FAILED naming the expiry', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(1, 'expire');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(1, 'expire');
     const { response } = await runProvider(updateEvent(propsB, propsA));
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(/ended FAILED: .*expired/i);
   });
 
   test('the approval session is cancelled: FAILED naming CANCELLED', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(1, 'cancel');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(1, 'cancel');
     const { response } = await runProvider(updateEvent(propsB, propsA));
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('ended CANCELLED');
   });
 
   test('only the comment changed: no mutating call, same physical id', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const { response } = await runProvider(updateEvent(resourceProperties({ RequesterComment: 'new comment' }), propsA));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(mutatingOperations()).toEqual([]);
   });
 
   test('a rerun that finds the old team DELETE_PENDING resumes polling instead of calling again', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
+    env.fake.resolveAfterPolls(2, 'approve');
     const { response } = await runProvider(updateEvent(propsB, propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual(['AssociateMpaTeam']);
   });
 
   test('still pending at approvalTimeout: FAILED naming the pending session and saying a rerun resumes', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const realNow = Date.now.bind(Date);
     let skew = 0;
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
     const { response } = await runProvider(updateEvent(propsB, propsA), {
       betweenPolls: (poll) => { if (poll === 2) skew = 1_801_000; },
     });
-    const session = fake.sessions[0];
+    const session = env.fake.sessions[0];
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('Timed out after 1800 s');
     expect(response.Reason).toContain(session.sessionArn);
     expect(response.Reason).toContain('DELETE_PENDING');
     expect(response.Reason).toContain('0 of 2 approvals');
     expect(response.Reason).toContain('the rerun resumes the wait');
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'DELETE_PENDING' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'DELETE_PENDING' });
   });
 
   test('a team this resource never held is associated: FAILED, nothing changed', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
     const { response } = await runProvider(updateEvent(propsB, propsA));
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
     expect(response.Reason).toContain(FOREIGN_TEAM);
@@ -175,12 +168,12 @@ describe('Update', () => {
 
 describe('Delete', () => {
   test('this resource\'s team: disassociates, polls until it is gone, SUCCESS', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(2, 'approve');
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
     expect(mutatingOperations()).toEqual(['DisassociateMpaTeam']);
-    expect(fake.association()).toBeUndefined();
+    expect(env.fake.association()).toBeUndefined();
   });
 
   test('already gone: SUCCESS without a mutating call', async () => {
@@ -190,15 +183,15 @@ describe('Delete', () => {
   });
 
   test('another team (changed out of band): SUCCESS without touching it', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM });
   });
 
   test('the rollback of a Create that failed while waiting: SUCCESS without touching the pending association', async () => {
-    fake.setPolicy({ firstAssociation: 'approval' });
+    env.fake.setPolicy({ firstAssociation: 'approval' });
     const realNow = Date.now.bind(Date);
     let skew = 0;
     const now = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
@@ -210,39 +203,39 @@ describe('Delete', () => {
     const rollback = await runProvider(deleteEvent(propsA, create.response.PhysicalResourceId));
     expect(rollback.response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual(['AssociateMpaTeam']);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'UPDATE_PENDING' });
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'UPDATE_PENDING' });
   });
 
   test('RETAIN: SUCCESS without any call', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const { response } = await runProvider(deleteEvent(resourceProperties({ RemovalPolicy: 'retain' })));
     expect(response.Status).toBe('SUCCESS');
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   test('the disassociation is denied: FAILED naming the session; the team stays', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(1, 'deny');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(1, 'deny');
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain(fake.sessions[0].sessionArn);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expect(response.Reason).toContain(env.fake.sessions[0].sessionArn);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   });
 
   test('a rerun right after a denial asks the approvers again (the denied session was the previous request\'s)', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(1, 'deny');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(1, 'deny');
     expect((await runProvider(deleteEvent(propsA))).response.Status).toBe('FAILED');
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.resolveAfterPolls(2, 'approve');
     const rerun = await runProvider(deleteEvent(propsA));
     expect(rerun.response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual(['DisassociateMpaTeam', 'DisassociateMpaTeam']);
-    expect(fake.association()).toBeUndefined();
+    expect(env.fake.association()).toBeUndefined();
   });
 
   test('a rerun that finds DELETE_PENDING resumes polling instead of calling again', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
+    env.fake.resolveAfterPolls(2, 'approve');
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
     expect(mutatingOperations()).toEqual([]);
@@ -252,52 +245,52 @@ describe('Delete', () => {
 describe('errors from the control plane', () => {
   test.each(['ThrottlingException', 'InternalServerException', 'ServiceUnavailableException'].map((name, i) => [name, ['throttling', 'internal', 'unavailable'][i]]))(
     '%s on every call for a while: retried beyond the SDK\'s tries, never fails the deployment', async (_name, kind) => {
-      fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: kind as any, times: 8 });
+      env.fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: kind as any, times: 8 });
       const { response } = await runProvider(createEvent(propsA));
       expect(response.Status).toBe('SUCCESS');
-      expect(fake.callCount('GetMpaTeamAssociation')).toBeGreaterThan(8);
+      expect(env.fake.callCount('GetMpaTeamAssociation')).toBeGreaterThan(8);
     });
 
   test('a poll that cannot get past throttling answers "not yet" rather than failing', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(4, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(4, 'approve');
     const { response } = await runProvider(deleteEvent(propsA), {
       remainingMs: 15_500, // leaves each poll ~0.5 s of retries
       betweenPolls: (poll) => {
-        if (poll === 1) fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'throttling', times: 12 });
+        if (poll === 1) env.fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'throttling', times: 12 });
       },
     });
     expect(response.Status).toBe('SUCCESS');
-    const transientPolls = logs.lines().filter(l => l.event === 'poll' && l.transientError === 'ThrottlingException');
+    const transientPolls = env.logs.lines().filter(l => l.event === 'poll' && l.transientError === 'ThrottlingException');
     expect(transientPolls.length).toBeGreaterThan(0);
   });
 
   test('AccessDenied fails at once naming the operation and the permission', async () => {
-    fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'accessDenied', times: 1 });
+    env.fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'accessDenied', times: 1 });
     const { response, polls } = await runProvider(createEvent(propsA));
     expect(response.Status).toBe('FAILED');
     expect(polls).toBe(0);
     expect(response.Reason).toContain('AssociateMpaTeam was denied (AccessDeniedException)');
     expect(response.Reason).toContain('payment-cryptography:AssociateMpaTeam');
-    expect(fake.callCount('AssociateMpaTeam')).toBe(1);
+    expect(env.fake.callCount('AssociateMpaTeam')).toBe(1);
   });
 
   test('ValidationException fails at once naming the operation', async () => {
-    fake.injectFault({ operation: 'DisassociateMpaTeam', kind: 'validation', times: 1 });
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.injectFault({ operation: 'DisassociateMpaTeam', kind: 'validation', times: 1 });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('DisassociateMpaTeam was rejected as invalid (ValidationException)');
   });
 
   test('ServiceQuotaExceeded fails at once naming the operation', async () => {
-    fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'quota', times: 1 });
+    env.fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'quota', times: 1 });
     const { response } = await runProvider(createEvent(propsA));
     expect(response.Reason).toContain('AssociateMpaTeam exceeded a service quota (ServiceQuotaExceededException)');
   });
 
   test.each(['namespaced', 'bare', 'header', 'header-with-suffix'])('error names in %s style are understood', async (style) => {
-    fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'accessDenied', times: 1, errorNameStyle: style as any });
+    env.fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'accessDenied', times: 1, errorNameStyle: style as any });
     const { response } = await runProvider(createEvent(propsA));
     expect(response.Reason).toContain('(AccessDeniedException)');
   });
@@ -314,17 +307,17 @@ describe('bad input at run time (older or hand-written templates)', () => {
     const { response } = await runProvider(createEvent(resourceProperties(override as any)));
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(`Invalid resource property ${field}`);
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 });
 
 describe('logging', () => {
   test('one structured line per poll with state, session, elapsed time, progress and next poll; never the ResponseURL or the comment', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(3, 'approve');
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(3, 'approve');
     const event = deleteEvent(resourceProperties({ RequesterComment: 'CHG-1234 rotate root' }));
     const { polls } = await runProvider({ ...event, ResponseURL: 'https://cloudformation-custom-resource-response.s3.amazonaws.com/secret-signature' });
-    const pollLines = logs.lines().filter(l => l.event === 'poll');
+    const pollLines = env.logs.lines().filter(l => l.event === 'poll');
     expect(pollLines).toHaveLength(polls + 1); // onEvent's own poll, then each isComplete
     const pending = pollLines.find(l => l.state === 'DELETE_PENDING' && l.progress);
     expect(pending).toMatchObject({
@@ -334,30 +327,30 @@ describe('logging', () => {
       nextPollInSeconds: 1,
       elapsedSeconds: expect.any(Number),
     });
-    expect(logs.raw()).not.toContain('secret-signature');
-    expect(logs.raw()).not.toContain('CHG-1234');
-    expect(logs.raw()).not.toContain(process.env.AWS_SECRET_ACCESS_KEY!);
+    expect(env.logs.raw()).not.toContain('secret-signature');
+    expect(env.logs.raw()).not.toContain('CHG-1234');
+    expect(env.logs.raw()).not.toContain(process.env.AWS_SECRET_ACCESS_KEY!);
   });
 
   test('progress reading is skipped when turned off, and its failure never fails the operation', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(2, 'approve');
-    fake.injectFault({ operation: 'GetSession', kind: 'internal' });
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(2, 'approve');
+    env.fake.injectFault({ operation: 'GetSession', kind: 'internal' });
     const { response } = await runProvider(deleteEvent(propsA));
     expect(response.Status).toBe('SUCCESS');
-    expect(fake.callCount('GetSession')).toBeGreaterThan(0);
+    expect(env.fake.callCount('GetSession')).toBeGreaterThan(0);
 
-    fake.reset();
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.resolveAfterPolls(2, 'approve');
+    env.fake.reset();
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.resolveAfterPolls(2, 'approve');
     await runProvider(deleteEvent(resourceProperties({ ReportApprovalProgress: 'false' })));
-    expect(fake.callCount('GetSession')).toBe(0);
+    expect(env.fake.callCount('GetSession')).toBe(0);
   });
 });
 
 test('a failure reason stays well inside CloudFormation\'s 4096-byte response, however long the names in it', async () => {
   const longTeam = `arn:aws:mpa:us-east-1:444455556666:approval-team/${'t'.repeat(2000)}`;
-  fake.setAssociation(ACTION, { mpaTeamArn: longTeam, associationState: 'ACTIVE' });
+  env.fake.setAssociation(ACTION, { mpaTeamArn: longTeam, associationState: 'ACTIVE' });
   const { response } = await runProvider(createEvent(propsA));
   expect(response.Status).toBe('FAILED');
   expect(Buffer.byteLength(response.Reason!)).toBeLessThanOrEqual(2000);

@@ -8,19 +8,13 @@
  * Create whose own request it was, and lets an Update go on.
  */
 import type { OnEventRequest } from '../../lambda/provider-events';
-import type { AssociationSeed, FakeControlPlane } from '../fake/fake-control-plane';
+import type { AssociationSeed } from '../fake/fake-control-plane';
 import { ACTION, FOREIGN_TEAM, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
-import { captureLogs, startFakeForHandler } from '../fixtures/handler-environment';
+import { useHandlerTestEnvironment } from '../fixtures/handler-environment';
 import { deliver, endCase, expectInvariants, mark, mutatingCallsReached, propsFor, resolveEachSession, type Mark } from '../fixtures/invariants';
 import type { FrameworkOptions } from '../fixtures/provider-framework';
 
-let fake: FakeControlPlane;
-let logs: ReturnType<typeof captureLogs>;
-
-beforeAll(async () => { fake = await startFakeForHandler(); });
-afterAll(async () => { await fake.stop(); });
-beforeEach(() => { fake.reset(); logs = captureLogs(); });
-afterEach(() => endCase(logs));
+const env = useHandlerTestEnvironment(endCase);
 
 const propsA = propsFor(TEAM_A);
 const propsB = propsFor(TEAM_B);
@@ -28,19 +22,19 @@ const propsB = propsFor(TEAM_B);
 /** Where each request waits for approvers, set up so that the change comes while it does. */
 const WAITS: Record<string, { arrange: () => void; event: () => OnEventRequest; waitingIn: AssociationSeed['associationState']; ownedTeams: string[] }> = {
   'Create, its association awaiting approval': {
-    arrange: () => fake.setPolicy({ firstAssociation: 'approval' }),
+    arrange: () => env.fake.setPolicy({ firstAssociation: 'approval' }),
     event: () => createEvent(propsA),
     waitingIn: 'UPDATE_PENDING',
     ownedTeams: [TEAM_A],
   },
   'Update A -> B, A\'s disassociation awaiting approval': {
-    arrange: () => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }),
+    arrange: () => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }),
     event: () => updateEvent(propsB, propsA),
     waitingIn: 'DELETE_PENDING',
     ownedTeams: [TEAM_A, TEAM_B],
   },
   'Delete, the disassociation awaiting approval': {
-    arrange: () => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }),
+    arrange: () => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }),
     event: () => deleteEvent(propsA),
     waitingIn: 'DELETE_PENDING',
     ownedTeams: [TEAM_A],
@@ -50,13 +44,13 @@ const WAITS: Record<string, { arrange: () => void; event: () => OnEventRequest; 
 /** Runs `event`, applying `change` between the first and second poll; returns the run and the mark at the change. */
 async function changedMidWait(event: OnEventRequest, change: () => void, options: FrameworkOptions = {}) {
   let atChange: Mark | undefined;
-  const run = await deliver(fake, event, {
+  const run = await deliver(env.fake, event, {
     ...options,
     betweenPolls: async (poll) => {
       if (poll === 1) {
-        expect(fake.association()?.AssociationState).toMatch(/_PENDING$/);
+        expect(env.fake.association()?.AssociationState).toMatch(/_PENDING$/);
         change();
-        atChange = mark(fake);
+        atChange = mark(env.fake);
       }
       await options.betweenPolls?.(poll);
     },
@@ -67,7 +61,7 @@ async function changedMidWait(event: OnEventRequest, change: () => void, options
 
 describe('another team is associated mid-wait', () => {
   const FOREIGN_STATES: Array<AssociationSeed['associationState']> = ['ACTIVE', 'UPDATE_PENDING', 'DELETE_PENDING'];
-  const foreignTeam = (state: AssociationSeed['associationState']) => () => fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: state });
+  const foreignTeam = (state: AssociationSeed['associationState']) => () => env.fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: state });
 
   test.each(FOREIGN_STATES)('Create, its association awaiting approval; the other team %s: FAILED naming it, nothing called on it', async (state) => {
     const wait = WAITS['Create, its association awaiting approval'];
@@ -75,9 +69,9 @@ describe('another team is associated mid-wait', () => {
     const { run, atChange } = await changedMidWait(wait.event(), foreignTeam(state));
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(`is associated with approval team ${FOREIGN_TEAM}, which this resource did not associate`);
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: state });
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: state });
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test.each(FOREIGN_STATES)('Update A -> B, A\'s disassociation awaiting approval; the other team %s: FAILED naming it, nothing called on it', async (state) => {
@@ -87,27 +81,27 @@ describe('another team is associated mid-wait', () => {
     expect(run.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
     expect(run.response.Reason).toContain(`is associated with approval team ${FOREIGN_TEAM}`);
     expect(run.response.Reason).toContain(`set mpaTeamArn to ${FOREIGN_TEAM} to adopt it`);
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test('Update A -> B, B\'s association awaiting approval (after A was removed); another team ACTIVE: FAILED naming it', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.setPolicy({ firstAssociation: 'approval' });
-    const approveA = resolveEachSession(fake, 'approve', 1);
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setPolicy({ firstAssociation: 'approval' });
+    const approveA = resolveEachSession(env.fake, 'approve', 1);
     let atChange: Mark | undefined;
-    const run = await deliver(fake, updateEvent(propsB, propsA), {
+    const run = await deliver(env.fake, updateEvent(propsB, propsA), {
       betweenPolls: () => {
-        if (fake.association()?.MpaTeamArn !== TEAM_B) return approveA();
+        if (env.fake.association()?.MpaTeamArn !== TEAM_B) return approveA();
         if (atChange) return;
-        fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
-        atChange = mark(fake);
+        env.fake.setAssociation(ACTION, { mpaTeamArn: FOREIGN_TEAM, associationState: 'ACTIVE' });
+        atChange = mark(env.fake);
       },
     });
     expect(run.response.Reason).toContain(`is associated with approval team ${FOREIGN_TEAM}`);
-    expect(mutatingCallsReached(fake)).toEqual(['DisassociateMpaTeam', 'AssociateMpaTeam']);
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expectInvariants(run, fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 2 });
+    expect(mutatingCallsReached(env.fake)).toEqual(['DisassociateMpaTeam', 'AssociateMpaTeam']);
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 2 });
   });
 
   test.each(FOREIGN_STATES)('Delete, the disassociation awaiting approval; the other team %s: SUCCESS, not this resource\'s to remove', async (state) => {
@@ -115,9 +109,9 @@ describe('another team is associated mid-wait', () => {
     wait.arrange();
     const { run, atChange } = await changedMidWait(wait.event(), foreignTeam(state));
     expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: state });
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: FOREIGN_TEAM, AssociationState: state });
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 });
 
@@ -125,42 +119,42 @@ describe('the association vanishes mid-wait', () => {
   test('Delete: SUCCESS, it is gone, nothing more called', async () => {
     const wait = WAITS['Delete, the disassociation awaiting approval'];
     wait.arrange();
-    const { run, atChange } = await changedMidWait(wait.event(), () => fake.removeAssociation());
+    const { run, atChange } = await changedMidWait(wait.event(), () => env.fake.removeAssociation());
     expect(run.response.Status).toBe('SUCCESS');
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test('Create, the association it asked for: FAILED naming the session that awaited approval; never asked again', async () => {
     const wait = WAITS['Create, its association awaiting approval'];
     wait.arrange();
-    const { run, atChange } = await changedMidWait(wait.event(), () => fake.removeAssociation());
+    const { run, atChange } = await changedMidWait(wait.event(), () => env.fake.removeAssociation());
     expect(run.response.Status).toBe('FAILED');
-    expect(run.response.Reason).toContain(`The association of approval team ${TEAM_A} with ${ACTION} is gone while session ${fake.sessions[0].sessionArn}`);
+    expect(run.response.Reason).toContain(`The association of approval team ${TEAM_A} with ${ACTION} is gone while session ${env.fake.sessions[0].sessionArn}`);
     expect(run.response.Reason).toContain('removed out of band');
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expect(fake.association()).toBeUndefined();
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expect(env.fake.association()).toBeUndefined();
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test('Update A -> B while A\'s disassociation awaited approval: A is gone as wanted, so B is associated: SUCCESS', async () => {
     const wait = WAITS['Update A -> B, A\'s disassociation awaiting approval'];
     wait.arrange();
-    const { run, atChange } = await changedMidWait(wait.event(), () => fake.removeAssociation());
+    const { run, atChange } = await changedMidWait(wait.event(), () => env.fake.removeAssociation());
     expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' } });
-    expect(mutatingCallsReached(fake, atChange)).toEqual(['AssociateMpaTeam']);
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 2 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual(['AssociateMpaTeam']);
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 2 });
   });
 
   test('Update A -> B while B\'s association (asked for by isComplete) awaited approval: asks again (README, Known limits); SUCCESS once approved', async () => {
-    fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    fake.setPolicy({ firstAssociation: 'approval' });
-    const approve = resolveEachSession(fake, 'approve', 1);
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.setPolicy({ firstAssociation: 'approval' });
+    const approve = resolveEachSession(env.fake, 'approve', 1);
     let removed = false;
-    const run = await deliver(fake, updateEvent(propsB, propsA), {
+    const run = await deliver(env.fake, updateEvent(propsB, propsA), {
       betweenPolls: () => {
-        if (!removed && fake.association()?.MpaTeamArn === TEAM_B) {
-          fake.removeAssociation();
+        if (!removed && env.fake.association()?.MpaTeamArn === TEAM_B) {
+          env.fake.removeAssociation();
           removed = true;
           return;
         }
@@ -169,11 +163,11 @@ describe('the association vanishes mid-wait', () => {
     });
     expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_B } });
     // isComplete cannot carry state to the next poll, so the vanished request looks like "not asked yet".
-    expect(mutatingCallsReached(fake)).toEqual(['DisassociateMpaTeam', 'AssociateMpaTeam', 'AssociateMpaTeam']);
-    expect(fake.sessions.map(s => `${s.kind} of ${s.requestedTeamArn} ${s.outcome}`)).toEqual([
+    expect(mutatingCallsReached(env.fake)).toEqual(['DisassociateMpaTeam', 'AssociateMpaTeam', 'AssociateMpaTeam']);
+    expect(env.fake.sessions.map(s => `${s.kind} of ${s.requestedTeamArn} ${s.outcome}`)).toEqual([
       `disassociate of ${TEAM_A} approved`, `associate of ${TEAM_B} cancelled`, `associate of ${TEAM_B} approved`,
     ]);
-    expectInvariants(run, fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 3 });
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A, TEAM_B], maxMutatingCalls: 3 });
   });
 });
 
@@ -181,30 +175,30 @@ describe('the desired team is associated, or the session cancelled, by hand mid-
   test('Create: SUCCESS with it, no further call', async () => {
     const wait = WAITS['Create, its association awaiting approval'];
     wait.arrange();
-    const { run, atChange } = await changedMidWait(wait.event(), () => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+    const { run, atChange } = await changedMidWait(wait.event(), () => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
     expect(run.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { MpaTeamArn: TEAM_A } });
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test('Update A -> B while A\'s disassociation awaited approval: SUCCESS with B, no AssociateMpaTeam', async () => {
     const wait = WAITS['Update A -> B, A\'s disassociation awaiting approval'];
     wait.arrange();
-    const { run } = await changedMidWait(wait.event(), () => fake.setAssociation(ACTION, { mpaTeamArn: TEAM_B, associationState: 'ACTIVE' }));
+    const { run } = await changedMidWait(wait.event(), () => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_B, associationState: 'ACTIVE' }));
     expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_B } });
-    expect(mutatingCallsReached(fake)).toEqual(['DisassociateMpaTeam']);
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake)).toEqual(['DisassociateMpaTeam']);
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 
   test('Update A -> B, and someone cancels A\'s disassociation session: FAILED saying CANCELLED; A stays, nothing asked again', async () => {
     const wait = WAITS['Update A -> B, A\'s disassociation awaiting approval'];
     wait.arrange();
-    const { run, atChange } = await changedMidWait(wait.event(), () => fake.cancel(ACTION, 'Withdrawn by the security officer.'));
+    const { run, atChange } = await changedMidWait(wait.event(), () => env.fake.cancel(ACTION, 'Withdrawn by the security officer.'));
     expect(run.response.Status).toBe('FAILED');
-    expect(run.response.Reason).toContain(`Approval session ${fake.sessions[0].sessionArn} for DisassociateMpaTeam ended CANCELLED`);
+    expect(run.response.Reason).toContain(`Approval session ${env.fake.sessions[0].sessionArn} for DisassociateMpaTeam ended CANCELLED`);
     expect(run.response.Reason).toContain('Withdrawn by the security officer');
-    expect(mutatingCallsReached(fake, atChange)).toEqual([]);
-    expect(fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
-    expectInvariants(run, fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
+    expect(mutatingCallsReached(env.fake, atChange)).toEqual([]);
+    expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
+    expectInvariants(run, env.fake, { ownedTeams: wait.ownedTeams, maxMutatingCalls: 1 });
   });
 });
