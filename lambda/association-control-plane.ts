@@ -7,7 +7,7 @@ import {
   sendMpaCommand,
   type MpaTeamAssociation,
 } from './payment-cryptography-mpa-commands';
-import { isResourceNotFound, isTransient, permanentFailure } from './service-errors';
+import { isConflict, isResourceNotFound, isTransient, permanentFailure } from './service-errors';
 import { retryTransient } from './transient-retry';
 
 /**
@@ -58,7 +58,7 @@ export class AssociationControlPlane {
         }),
       });
     } catch (error) {
-      if (isTransient(error) || isResourceNotFound(error) || (error as Error)?.name === 'ConflictException') {
+      if (isTransient(error) || isResourceNotFound(error) || isConflict(error)) {
         throw error;
       }
       throw permanentFailure(operation, error, `action ${action}`);

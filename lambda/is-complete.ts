@@ -20,8 +20,7 @@ export async function isComplete(event: IsCompleteRequest, context?: InvocationC
     return { IsComplete: true };
   }
   const settings = parseResourceProperties(event.ResourceProperties);
-  const target = { plan, action: settings.action, mpaTeamArn: settings.mpaTeamArn, requesterComment: settings.requesterComment };
-  const poll = await pollAndReport('isComplete', event.RequestType, target, settings, context);
+  const poll = await pollAndReport('isComplete', event.RequestType, plan, settings, context);
 
   if (poll.complete) {
     if (plan.goal === 'disassociate') {

@@ -22,10 +22,7 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
   if (plan.goal === 'none' || !settings) {
     return { PhysicalResourceId: physicalResourceId, [WAIT_PLAN_FIELD]: plan };
   }
-  const target = {
-    plan, action: settings.action, mpaTeamArn: settings.mpaTeamArn, requesterComment: settings.requesterComment, beforeFirstCall: true,
-  };
-  const poll = await pollAndReport('onEvent', event.RequestType, target, settings, context);
+  const poll = await pollAndReport('onEvent', event.RequestType, plan, settings, context);
 
   // Remember the association of the desired team that awaits approval, whether
   // this request asked for it or found it pending (a rerun, a redelivered event):

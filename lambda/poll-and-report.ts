@@ -2,8 +2,9 @@ import { describeProgress, readApprovalProgress, type ApprovalProgress } from '.
 import { AssociationControlPlane, paymentCryptographyClient } from './association-control-plane';
 import { log } from './log';
 import type { InvocationContext } from './provider-events';
-import { pollOnce, type PollResult, type ReconcileTarget } from './reconcile';
+import { pollOnce, type PollResult } from './reconcile';
 import type { AssociationSettings } from './resource-properties';
+import type { WaitPlan } from './wait-plan';
 
 /** Time kept back from the invocation's budget so the handler always answers before Lambda stops it. */
 const INVOCATION_SAFETY_MARGIN_MS = 15_000;
@@ -21,10 +22,18 @@ export interface ReportedPoll extends PollResult {
 export async function pollAndReport(
   phase: 'onEvent' | 'isComplete',
   requestType: string,
-  target: ReconcileTarget,
+  plan: WaitPlan,
   settings: AssociationSettings,
   context: InvocationContext | undefined,
 ): Promise<ReportedPoll> {
+  const target = {
+    plan,
+    action: settings.action,
+    mpaTeamArn: settings.mpaTeamArn,
+    requesterComment: settings.requesterComment,
+    // onEvent polls before the request has made any call of its own.
+    beforeFirstCall: phase === 'onEvent',
+  };
   const now = Date.now();
   const remaining = context?.getRemainingTimeInMillis() ?? 60_000;
   const retryUntil = now + Math.max(0, Math.min(MAX_POLL_RETRY_MS, remaining - INVOCATION_SAFETY_MARGIN_MS));
@@ -42,7 +51,7 @@ export async function pollAndReport(
     phase,
     requestType,
     action: target.action,
-    goal: target.plan.goal,
+    goal: plan.goal,
     complete: result.complete,
     state: result.association?.AssociationState ?? 'NONE',
     team: result.association?.MpaTeamArn,
@@ -52,8 +61,8 @@ export async function pollAndReport(
     waitingFor: result.waitingFor,
     transientError: result.transientError,
     progress: progress ? describeProgress(progress) : undefined,
-    elapsedSeconds: round((after - target.plan.startedAt) / 1000),
-    remainingSeconds: round(Math.max(0, target.plan.deadline - after) / 1000),
+    elapsedSeconds: round((after - plan.startedAt) / 1000),
+    remainingSeconds: round(Math.max(0, plan.deadline - after) / 1000),
     nextPollInSeconds: result.complete ? undefined : settings.pollIntervalMs / 1000,
   });
   return { ...result, progress };

@@ -82,11 +82,7 @@ function decideAssociate(target: ReconcileTarget, current: MpaTeamAssociation | 
         return { kind: 'done' };
       }
       if (team === owned) {
-        const denial = endedInThisRequest(target, current);
-        if (denial) {
-          return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
-        }
-        return { kind: 'call', operation: 'DisassociateMpaTeam' };
+        return removeOwnedTeam(target, current);
       }
       return { kind: 'fail', reason: foreignTeamReason(action, team, desired) };
     case 'UPDATE_PENDING':
@@ -105,20 +101,15 @@ function decideAssociate(target: ReconcileTarget, current: MpaTeamAssociation | 
 }
 
 function decideDisassociate(target: ReconcileTarget, current: MpaTeamAssociation | undefined): Decision {
-  const { plan, action } = target;
+  const { plan } = target;
   const owned = plan.ownedTeamArn;
   // Gone already, or another team's (changed out of band): not this resource's to remove.
   if (!current || current.MpaTeamArn !== owned) {
     return { kind: 'done' };
   }
   switch (current.AssociationState) {
-    case 'ACTIVE': {
-      const denial = endedInThisRequest(target, current);
-      if (denial) {
-        return { kind: 'fail', reason: deniedReason('DisassociateMpaTeam', action, current, denial) };
-      }
-      return { kind: 'call', operation: 'DisassociateMpaTeam' };
-    }
+    case 'ACTIVE':
+      return removeOwnedTeam(target, current);
     case 'DELETE_PENDING':
       return { kind: 'wait', why: `approval of the disassociation of ${owned}` };
     case 'UPDATE_PENDING':
@@ -126,6 +117,17 @@ function decideDisassociate(target: ReconcileTarget, current: MpaTeamAssociation
     default:
       return { kind: 'wait', why: `association state ${current.AssociationState} to settle` };
   }
+}
+
+/**
+ * This resource's team is ACTIVE and must go: ask for its disassociation,
+ * unless this request already asked and the approvers said no.
+ */
+function removeOwnedTeam(target: ReconcileTarget, current: MpaTeamAssociation): Decision {
+  const denial = endedInThisRequest(target, current);
+  return denial
+    ? { kind: 'fail', reason: deniedDisassociationReason(target.action, current, denial) }
+    : { kind: 'call', operation: 'DisassociateMpaTeam' };
 }
 
 /** A session of this request that ended without approval, if the association shows one. */
@@ -137,9 +139,9 @@ function endedInThisRequest(target: ReconcileTarget, current: MpaTeamAssociation
   return status.InitiationDate.getTime() >= target.plan.startedAt - CLOCK_SKEW_ALLOWANCE_MS ? status : undefined;
 }
 
-function deniedReason(operation: string, action: string, current: MpaTeamAssociation, status: NonNullable<MpaTeamAssociation['MpaStatus']>): string {
+function deniedDisassociationReason(action: string, current: MpaTeamAssociation, status: NonNullable<MpaTeamAssociation['MpaStatus']>): string {
   const message = status.StatusMessage ? `: ${truncate(status.StatusMessage.replace(/[.\s]+$/, ''), 300)}` : '';
-  return `Approval session ${status.MpaSessionArn} for ${operation} ended ${status.Status}${message}. `
+  return `Approval session ${status.MpaSessionArn} for DisassociateMpaTeam ended ${status.Status}${message}. `
     + `Nothing was changed: ${current.MpaTeamArn} is still associated with ${action}. `
     + 'Get the approvers to approve, then rerun the deployment to request approval again.';
 }
@@ -148,7 +150,6 @@ function foreignTeamReason(action: string, team: string, desired: string): strin
   return `${action} is associated with approval team ${team}, which this resource did not associate (it manages ${desired}). `
     + `Nothing was changed. Remove that association with its team's approval, or set mpaTeamArn to ${team} to adopt it.`;
 }
-
 
 /**
  * One poll: read the association, decide, make at most one mutating call.
