@@ -1,4 +1,5 @@
 import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { systemClock, type Clock } from './clock';
 import { log } from './log';
 import {
   AssociateMpaTeamCommand,
@@ -22,6 +23,7 @@ export class AssociationControlPlane {
     private readonly client: PaymentCryptographyClient,
     /** Transient errors are retried until this epoch-millisecond time. */
     private readonly retryUntil: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(action: string): Promise<MpaTeamAssociation | undefined> {
@@ -53,6 +55,8 @@ export class AssociationControlPlane {
     try {
       return await retryTransient(send, isTransient, {
         giveUpAt: this.retryUntil,
+        now: () => this.clock.now(),
+        sleep: ms => this.clock.sleep(ms),
         onRetry: (error, attempt, delayMs) => log({
           event: 'retry', operation, action, attempt, delayMs, error: (error as Error)?.name,
         }),

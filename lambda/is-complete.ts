@@ -1,4 +1,5 @@
 import { describeProgress } from './approval-progress';
+import { clockOf } from './clock';
 import { pollAndReport, type ReportedPoll } from './poll-and-report';
 import type { InvocationContext, IsCompleteRequest, IsCompleteResponse } from './provider-events';
 import { parseResourceProperties } from './resource-properties';
@@ -32,7 +33,7 @@ export async function isComplete(event: IsCompleteRequest, context?: InvocationC
       Data: responseData(poll),
     };
   }
-  if (Date.now() >= plan.deadline) {
+  if (clockOf(context).now() >= plan.deadline) {
     throw new AssociationFailure(timeoutReason(settings.approvalTimeoutMs, settings.action, poll));
   }
   return { IsComplete: false };

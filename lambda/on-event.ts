@@ -1,3 +1,4 @@
+import { clockOf } from './clock';
 import { log } from './log';
 import { pollAndReport } from './poll-and-report';
 import type { InvocationContext, OnEventRequest, OnEventResponse } from './provider-events';
@@ -15,7 +16,7 @@ import {
  * isComplete takes over and polls until the association is where the plan wants it.
  */
 export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
-  const startedAt = Date.now();
+  const startedAt = clockOf(context).now();
   const { physicalResourceId, plan, settings } = planRequest(event, startedAt);
   log({ event: 'plan', requestType: event.RequestType, action: settings?.action, goal: plan.goal, physicalResourceId });
 

@@ -1,5 +1,6 @@
 import { describeProgress, readApprovalProgress, type ApprovalProgress } from './approval-progress';
 import { AssociationControlPlane, paymentCryptographyClient } from './association-control-plane';
+import { clockOf } from './clock';
 import { log } from './log';
 import type { InvocationContext } from './provider-events';
 import { pollOnce, type PollResult } from './reconcile';
@@ -34,18 +35,19 @@ export async function pollAndReport(
     // onEvent polls before the request has made any call of its own.
     beforeFirstCall: phase === 'onEvent',
   };
-  const now = Date.now();
+  const clock = clockOf(context);
+  const now = clock.now();
   const remaining = context?.getRemainingTimeInMillis() ?? 60_000;
   const retryUntil = now + Math.max(0, Math.min(MAX_POLL_RETRY_MS, remaining - INVOCATION_SAFETY_MARGIN_MS));
   const client = paymentCryptographyClient();
-  const result = await pollOnce(target, new AssociationControlPlane(client, retryUntil));
+  const result = await pollOnce(target, new AssociationControlPlane(client, retryUntil, clock));
 
   const status = result.association?.MpaStatus;
   const progress = !result.complete && settings.reportApprovalProgress && status?.Status === 'PENDING'
     ? await readApprovalProgress(client, status.MpaSessionArn)
     : undefined;
 
-  const after = Date.now();
+  const after = clock.now();
   log({
     event: 'poll',
     phase,

@@ -24,7 +24,4 @@ export interface IsCompleteResponse {
   readonly Data?: AssociationResponseData;
 }
 
-/** The part of the Lambda context the handler uses. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-}
+export type { InvocationContext } from './clock';
