@@ -59,6 +59,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'aws-cdk-lib@2.276.0',
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
+    // The ownership records live in SSM Parameter Store (lambda/ownership-record.ts).
+    `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
+    // Not used by the handler: aws-cdk-lib's provider-framework runtime (outbound.js) requires
+    // them, and the local simulation loads that runtime as it is (test/harness/).
+    `@aws-sdk/client-lambda@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-sfn@${AWS_SDK_VERSION}`,
     `@aws-sdk/core@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-provider-env@${AWS_SDK_VERSION}`,
     '@smithy/smithy-client@^4',
@@ -70,7 +76,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-crypto/sha256-js@5.2.0',
     '@types/aws-lambda',
     'esbuild',
-    'cdk-nag',
+    'cdk-nag@^3.0.2',
+    // The rule packs are run under both cdk-nag majors (test/nag/).
+    'cdk-nag-v2@npm:cdk-nag@^2.38.2',
+    // npm run mutation (9.x runs on Node 20; 10.x needs Node 22).
+    '@stryker-mutator/core@^9.6.1',
+    '@stryker-mutator/jest-runner@^9.6.1',
     'aws-cdk@^2',
     '@aws-cdk/integ-runner',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
