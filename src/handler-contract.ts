@@ -88,3 +88,18 @@ export const DEFAULTS = {
   APPROVAL_TIMEOUT_SECONDS: 30 * 60,
   POLL_INTERVAL_SECONDS: 10,
 } as const;
+
+/** Environment variables the construct sets on the handler functions. */
+export const HANDLER_ENVIRONMENT = {
+  /**
+   * ARN of the handler's role: the handler cancels an MPA session only when GetSession
+   * names this role as the session's requester.
+   */
+  HANDLER_ROLE_ARN: 'MPA_HANDLER_ROLE_ARN',
+} as const;
+
+/**
+ * Where the handler keeps its ownership records in SSM Parameter Store, in the stack's
+ * account and region: `<path>/<action>/...`, one String parameter per managing resource.
+ */
+export const OWNERSHIP_RECORD_PATH = '/cdk-mpa-team-association';
