@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
     // The ownership records live in SSM Parameter Store (lambda/ownership-record.ts).
     `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
+    // The partitions' DNS suffixes, for MPA's endpoint (lambda/aws/mpa-api.ts): the version the clients use.
+    '@aws-sdk/util-endpoints@3.879.0',
     // Not used by the handler: aws-cdk-lib's provider-framework runtime (outbound.js) requires
     // them, and the local simulation loads that runtime as it is (test/harness/).
     `@aws-sdk/client-lambda@${AWS_SDK_VERSION}`,
