@@ -1,11 +1,9 @@
-import { describeProgress } from './approval-progress';
+import { pollChange } from './change-executor';
 import { clockOf } from './clock';
-import { pollAndReport, type ReportedPoll } from './poll-and-report';
-import type { InvocationContext, IsCompleteRequest, IsCompleteResponse } from './provider-events';
-import { parseResourceProperties } from './resource-properties';
-import { AssociationFailure, truncate } from './service-errors';
-import { WAIT_PLAN_FIELD, isProvisionalPhysicalResourceId, physicalResourceId } from './wait-plan';
-import type { AssociationResponseData } from '../src/handler-contract';
+import { pollServices } from './poll-services';
+import type { InvocationContext, IsCompleteRequest, IsCompleteResponse, ResponseData } from './provider-events';
+import { CHANGE_FIELD, isProvisionalPhysicalResourceId, physicalResourceId } from './provider-request';
+import { AssociationFailure, reportable } from './service-errors';
 
 /**
  * Called by the Provider's waiter right after onEvent and then every poll
@@ -13,54 +11,25 @@ import type { AssociationResponseData } from '../src/handler-contract';
  * error's message to CloudFormation as the FAILED reason at once.
  */
 export async function isComplete(event: IsCompleteRequest, context?: InvocationContext): Promise<IsCompleteResponse> {
-  const plan = event[WAIT_PLAN_FIELD];
-  if (!plan) {
-    throw new AssociationFailure(`The request carries no ${WAIT_PLAN_FIELD} from onEvent; the handler functions are from different versions. Redeploy and retry.`);
-  }
-  if (plan.goal === 'none') {
-    return { IsComplete: true };
-  }
-  const settings = parseResourceProperties(event.ResourceProperties);
-  const poll = await pollAndReport('isComplete', event.RequestType, plan, settings, context);
-
-  if (poll.complete) {
-    if (plan.goal === 'disassociate') {
-      return { IsComplete: true };
+  try {
+    if (!(CHANGE_FIELD in event)) {
+      throw new AssociationFailure(`The request carries no ${CHANGE_FIELD} from onEvent: the handler's two functions are from different versions. Redeploy and retry.`);
     }
+    const carried = event[CHANGE_FIELD];
+    if (!carried) return { IsComplete: true };
+    const { request } = carried;
+    const outcome = carried.completed
+      ? { kind: 'complete' as const, ...carried.completed }
+      : await pollChange(request, pollServices(context, clockOf(context)), 'isComplete');
+    if (outcome.kind !== 'complete') return { IsComplete: false };
+    if (request.type === 'Delete') return { IsComplete: true };
+    const data: ResponseData = { MpaTeamArn: outcome.team ?? '', MpaSessionArn: outcome.session ?? '' };
     return {
       IsComplete: true,
-      PhysicalResourceId: isProvisionalPhysicalResourceId(event.PhysicalResourceId) ? physicalResourceId(settings.action) : undefined,
-      Data: responseData(poll),
+      ...(isProvisionalPhysicalResourceId(event.PhysicalResourceId) ? { PhysicalResourceId: physicalResourceId(request.action) } : {}),
+      Data: data,
     };
+  } catch (error) {
+    throw reportable(error);
   }
-  if (clockOf(context).now() >= plan.deadline) {
-    throw new AssociationFailure(timeoutReason(settings.approvalTimeoutMs, settings.action, poll));
-  }
-  return { IsComplete: false };
-}
-
-function responseData(poll: ReportedPoll): AssociationResponseData {
-  const association = poll.association!;
-  return {
-    AssociationState: association.AssociationState,
-    MpaTeamArn: association.MpaTeamArn,
-    MpaSessionArn: association.MpaStatus?.MpaSessionArn ?? '',
-  };
-}
-
-function timeoutReason(approvalTimeoutMs: number, action: string, poll: ReportedPoll): string {
-  const seconds = Math.round(approvalTimeoutMs / 1000);
-  const association = poll.association;
-  const status = association?.MpaStatus;
-  const where = association
-    ? `${action} is ${association.AssociationState} with ${association.MpaTeamArn}`
-    : `${action} has no association`;
-  const session = status
-    ? ` Session ${status.MpaSessionArn} is ${status.Status}${poll.progress ? ` (${describeProgress(poll.progress)})` : ''}`
-      + `${status.StatusMessage ? `: ${truncate(status.StatusMessage, 200)}` : ''}.`
-    : '';
-  const lastError = poll.transientError ? ` The last call met ${poll.transientError}.` : '';
-  return `Timed out after ${seconds} s (approvalTimeout) waiting for ${poll.waitingFor ?? 'the association'}: ${where}.${session}${lastError} `
-    + 'The session stays open and nothing was rolled back by this handler: once approvers have answered, rerun the deployment; '
-    + 'the rerun resumes the wait instead of asking again.';
 }

@@ -33,16 +33,7 @@ import { loadRestJsonErrorCode, parseJsonBody, parseJsonErrorBody } from '@aws-s
 import { getEndpointPlugin } from '@smithy/middleware-endpoint';
 import { getSerdePlugin } from '@smithy/middleware-serde';
 import { HttpRequest } from '@smithy/protocol-http';
-import {
-  Command,
-  decorateServiceException,
-  expectNonNull,
-  expectNumber,
-  expectObject,
-  expectString,
-  parseEpochTimestamp,
-  withBaseException,
-} from '@smithy/smithy-client';
+import { Command, decorateServiceException, withBaseException } from '@smithy/smithy-client';
 import type { HttpResponse, MetadataBearer, ResponseMetadata, SerdeContext } from '@smithy/types';
 
 // ---------------------------------------------------------------------------
@@ -56,18 +47,22 @@ export type MpaAssociationState = 'ACTIVE' | 'UPDATE_PENDING' | 'DELETE_PENDING'
 
 export type MpaSessionStatus = 'PENDING' | 'APPROVED' | 'FAILED' | 'CANCELLED' | (string & {});
 
+/**
+ * Output shapes as the generated clients type them: every member optional, because
+ * reads are lenient (a member the service omits is undefined, never an error).
+ */
 export interface MpaStatus {
-  MpaSessionArn: string;
-  Status: MpaSessionStatus;
+  MpaSessionArn?: string;
+  Status?: MpaSessionStatus;
   /** Sent on the wire as epoch seconds. */
-  InitiationDate: Date;
+  InitiationDate?: Date;
   StatusMessage?: string;
 }
 
 export interface MpaTeamAssociation {
-  Action: MpaProtectedAction;
-  MpaTeamArn: string;
-  AssociationState: MpaAssociationState;
+  Action?: MpaProtectedAction;
+  MpaTeamArn?: string;
+  AssociationState?: MpaAssociationState;
   MpaStatus?: MpaStatus;
 }
 
@@ -88,7 +83,7 @@ export interface GetMpaTeamAssociationCommandInput {
 }
 
 export interface MpaTeamAssociationCommandOutput extends MetadataBearer {
-  MpaTeamAssociation: MpaTeamAssociation;
+  MpaTeamAssociation?: MpaTeamAssociation;
 }
 export type AssociateMpaTeamCommandOutput = MpaTeamAssociationCommandOutput;
 export type DisassociateMpaTeamCommandOutput = MpaTeamAssociationCommandOutput;
@@ -128,27 +123,48 @@ function responseMetadata(output: HttpResponse): ResponseMetadata {
   };
 }
 
-function deserializeMpaStatus(raw: unknown): MpaStatus | undefined {
-  if (raw === undefined || raw === null) {
-    return undefined;
-  }
-  const status = expectObject(raw)!;
-  return {
-    MpaSessionArn: expectNonNull(expectString(status.MpaSessionArn), 'MpaSessionArn'),
-    Status: expectNonNull(expectString(status.Status), 'Status'),
-    InitiationDate: expectNonNull(parseEpochTimestamp(expectNumber(status.InitiationDate)), 'InitiationDate'),
-    StatusMessage: expectString(status.StatusMessage),
-  };
+/*
+ * Reads are as lenient as the generated deserializers' `take()`: a member that is
+ * absent, null or of an unexpected type is left out, unknown members are ignored,
+ * and nothing here throws on the shape of a successful answer.
+ */
+
+function readString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
-function deserializeAssociation(raw: unknown): MpaTeamAssociation {
-  const association = expectNonNull(expectObject(raw), 'MpaTeamAssociation');
-  return {
-    Action: expectNonNull(expectString(association.Action), 'Action'),
-    MpaTeamArn: expectNonNull(expectString(association.MpaTeamArn), 'MpaTeamArn'),
-    AssociationState: expectNonNull(expectString(association.AssociationState), 'AssociationState'),
+function readObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
+/** Epoch seconds (possibly fractional), as the service sends timestamps; an ISO string is accepted too. */
+function readTimestamp(value: unknown): Date | undefined {
+  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function deserializeMpaStatus(raw: unknown): MpaStatus | undefined {
+  const status = readObject(raw);
+  return status && withoutUndefined({
+    MpaSessionArn: readString(status.MpaSessionArn),
+    Status: readString(status.Status),
+    InitiationDate: readTimestamp(status.InitiationDate),
+    StatusMessage: readString(status.StatusMessage),
+  });
+}
+
+function deserializeAssociation(raw: unknown): MpaTeamAssociation | undefined {
+  const association = readObject(raw);
+  return association && withoutUndefined({
+    Action: readString(association.Action),
+    MpaTeamArn: readString(association.MpaTeamArn),
+    AssociationState: readString(association.AssociationState),
     MpaStatus: deserializeMpaStatus(association.MpaStatus),
-  };
+  });
 }
 
 const throwUnmodelledError = withBaseException(PaymentCryptographyServiceException);
@@ -185,11 +201,11 @@ async function deserializeAssociationOutput(
   if (output.statusCode >= 300) {
     return deserializeError(output, context);
   }
-  const data = await parseJsonBody(output.body, context);
-  return {
+  const data = readObject(await parseJsonBody(output.body, context)) ?? {};
+  return withoutUndefined({
     $metadata: responseMetadata(output),
     MpaTeamAssociation: deserializeAssociation(data.MpaTeamAssociation),
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { DEFAULTS, LIMITS, PROPERTY, type AssociationResourceProperties } from '../src/handler-contract';
+import { AssociationFailure } from './service-errors';
 
 /** The resource properties, parsed and checked: what the handler acts on. */
 export interface AssociationSettings {
@@ -7,16 +8,31 @@ export interface AssociationSettings {
   readonly requesterComment?: string;
   readonly approvalTimeoutMs: number;
   readonly pollIntervalMs: number;
-  readonly retainOnDelete: boolean;
   readonly reportApprovalProgress: boolean;
 }
 
 /** A resource property that breaks a rule; its message names the property and the rule. */
-export class InvalidPropertyError extends Error {
+export class InvalidPropertyError extends AssociationFailure {
   constructor(readonly property: string, rule: string) {
     super(`Invalid resource property ${property}: ${rule}. Nothing was changed.`);
     this.name = 'InvalidPropertyError';
+    this.stack = `${this.name}: ${this.message}`;
   }
+}
+
+/**
+ * The old properties of an Update, read field by field: only what ownership
+ * needs, so that a field a newer rule rejects never makes the resource's own
+ * team look foreign. Undefined where a field is unreadable.
+ */
+export function readOldProperties(raw: object | undefined): { readonly action?: string; readonly team?: string } {
+  const props: Partial<Record<keyof AssociationResourceProperties, unknown>> = raw ?? {};
+  const action = props.Action === undefined || props.Action === '' ? DEFAULTS.ACTION : props.Action;
+  const team = props.MpaTeamArn;
+  return {
+    action: typeof action === 'string' && LIMITS.ACTION_PATTERN.test(action) ? action : undefined,
+    team: typeof team === 'string' && LIMITS.MPA_TEAM_ARN_PATTERN.test(team) ? team : undefined,
+  };
 }
 
 /**
@@ -25,17 +41,24 @@ export class InvalidPropertyError extends Error {
  */
 export function parseResourceProperties(raw: object | undefined): AssociationSettings {
   const props: Partial<Record<keyof AssociationResourceProperties, unknown>> = raw ?? {};
-  const settings: AssociationSettings = {
+  return {
     action: parseAction(props.Action),
     mpaTeamArn: parseTeamArn(props.MpaTeamArn),
     requesterComment: parseRequesterComment(props.RequesterComment),
+    ...parseTimingSettings(props),
+  };
+}
+
+/** How long to wait, how often to poll, whether to report progress: checked, with the defaults applied. */
+export function parseTimingSettings(raw: object | undefined): Pick<AssociationSettings, 'approvalTimeoutMs' | 'pollIntervalMs' | 'reportApprovalProgress'> {
+  const props: Partial<Record<keyof AssociationResourceProperties, unknown>> = raw ?? {};
+  const settings = {
     approvalTimeoutMs: parseWholeSeconds(
       PROPERTY.APPROVAL_TIMEOUT_SECONDS, props.ApprovalTimeoutSeconds, DEFAULTS.APPROVAL_TIMEOUT_SECONDS,
       LIMITS.MIN_APPROVAL_TIMEOUT_SECONDS, LIMITS.MAX_APPROVAL_TIMEOUT_SECONDS) * 1000,
     pollIntervalMs: parseWholeSeconds(
       PROPERTY.POLL_INTERVAL_SECONDS, props.PollIntervalSeconds, DEFAULTS.POLL_INTERVAL_SECONDS,
       LIMITS.MIN_POLL_INTERVAL_SECONDS, LIMITS.MAX_POLL_INTERVAL_SECONDS) * 1000,
-    retainOnDelete: parseRemovalPolicy(props.RemovalPolicy),
     reportApprovalProgress: parseBoolean(PROPERTY.REPORT_APPROVAL_PROGRESS, props.ReportApprovalProgress, true),
   };
   if (settings.pollIntervalMs > settings.approvalTimeoutMs) {
@@ -97,16 +120,6 @@ function parseWholeSeconds(property: string, value: unknown, fallback: number, m
     throw new InvalidPropertyError(property, `must be between ${min} and ${max} seconds, got ${seconds}`);
   }
   return seconds;
-}
-
-function parseRemovalPolicy(value: unknown): boolean {
-  if (value === undefined || value === '' || value === 'destroy') {
-    return false;
-  }
-  if (value === 'retain') {
-    return true;
-  }
-  throw new InvalidPropertyError(PROPERTY.REMOVAL_POLICY, `must be 'retain' or 'destroy', got ${describe(value)}`);
 }
 
 function parseBoolean(property: string, value: unknown, fallback: boolean): boolean {

@@ -7,8 +7,12 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'ThrottlingException',
   'InternalServerException',
   'ServiceUnavailableException',
-  // Network-level failures surfaced by the SDK's HTTP handler.
+  // SSM's name for its 500.
+  'InternalServerError',
+  // Network-level failures surfaced by the SDK's HTTP handler, and this handler's own deadline.
   'TimeoutError',
+  'AbortError',
+  'BudgetExhaustedError',
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
@@ -62,12 +66,18 @@ export function truncate(text: string, max: number): string {
 /** Leaves room in CloudFormation's 4096-byte response for the framework's own fields. */
 const MAX_REASON_LENGTH = 2000;
 
-/** A permanent failure: its message becomes the CloudFormation event reason as is. */
+/**
+ * A permanent failure: its message becomes the CloudFormation event reason as is.
+ * Lambda's runtime sends an error's stack lines as its trace, and aws-cdk-lib's
+ * framework appends them to the reason: the stack is the message alone, so the
+ * reason carries no minified frames.
+ */
 export class AssociationFailure extends Error {
   constructor(message: string) {
     // CloudFormation takes at most 4096 bytes of response, reason included.
-    super(truncate(message, MAX_REASON_LENGTH));
+    super(truncate(message.replace(/\s*\n\s*/g, ' '), MAX_REASON_LENGTH));
     this.name = 'AssociationFailure';
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 
@@ -101,4 +111,16 @@ export function permanentFailure(operation: string, error: unknown, subject: str
     default:
       return new AssociationFailure(`${operation} failed for ${subject} with ${name}: ${detail}.`);
   }
+}
+
+/**
+ * What an entry point throws: an AssociationFailure as it is, anything else (a bug,
+ * an unexpected error) as a one-line failure that names it, so that the reason never
+ * carries a minified stack. The full error goes to the log.
+ */
+export function reportable(error: unknown): AssociationFailure {
+  if (error instanceof AssociationFailure) return error;
+  console.log(JSON.stringify({ level: 'error', event: 'unexpected-error', error: errorName(error), stack: (error as Error)?.stack }));
+  return new AssociationFailure(`Unexpected ${errorName(error)} in the handler: ${errorMessage(error).slice(0, 300)}. `
+    + 'Nothing more was changed; the handler\'s log has the details. Retry the deployment.');
 }

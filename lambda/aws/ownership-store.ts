@@ -1,0 +1,89 @@
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { ResourceIdentity } from '../change-request';
+import { actionPath, parseRecord, recordName, serializeRecord, type ManagerRecord } from '../ownership-record';
+import { AssociationFailure, errorMessage, errorName, isTransient } from '../service-errors';
+import type { CallBudget } from './call-budget';
+
+/**
+ * The ownership records in SSM Parameter Store (String parameters, standard
+ * tier). Every call retries transient errors within the invocation's budget;
+ * anything else is a failure that names the parameter, because the lifecycle
+ * cannot tell who manages the action without it.
+ */
+export class OwnershipStore {
+  constructor(private readonly client: SSMClient, private readonly budget: CallBudget) {}
+
+  async read(action: string, resource: ResourceIdentity): Promise<ManagerRecord | undefined> {
+    const name = recordName(action, resource);
+    try {
+      const output = await this.budget.run('ssm:GetParameter',
+        signal => this.client.send(new GetParameterCommand({ Name: name }), { abortSignal: signal as any }));
+      return parseRecord(output.Parameter?.Value);
+    } catch (error) {
+      if (errorName(error) === 'ParameterNotFound') return undefined;
+      throw storeFailure('read', name, error);
+    }
+  }
+
+  /** Every resource's record for `action`. */
+  async list(action: string): Promise<ManagerRecord[]> {
+    const path = actionPath(action);
+    const records: ManagerRecord[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const token = nextToken;
+        const output = await this.budget.run('ssm:GetParametersByPath', signal => this.client.send(
+          new GetParametersByPathCommand({ Path: path, Recursive: true, MaxResults: 10, NextToken: token }), { abortSignal: signal as any }));
+        for (const parameter of output.Parameters ?? []) {
+          const record = parseRecord(parameter.Value);
+          if (record) records.push(record);
+        }
+        nextToken = output.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw storeFailure('list', `${path}/*`, error);
+    }
+    return records;
+  }
+
+  async write(action: string, record: ManagerRecord): Promise<void> {
+    const name = recordName(action, record.resource);
+    try {
+      await this.budget.run('ssm:PutParameter', signal => this.client.send(new PutParameterCommand({
+        Name: name,
+        Value: serializeRecord(record),
+        Type: 'String',
+        Tier: 'Standard',
+        Overwrite: true,
+      }), { abortSignal: signal as any }));
+    } catch (error) {
+      throw storeFailure('write', name, error);
+    }
+  }
+
+  async remove(action: string, resource: ResourceIdentity): Promise<void> {
+    const name = recordName(action, resource);
+    try {
+      await this.budget.run('ssm:DeleteParameter',
+        signal => this.client.send(new DeleteParameterCommand({ Name: name }), { abortSignal: signal as any }));
+    } catch (error) {
+      if (errorName(error) === 'ParameterNotFound') return;
+      throw storeFailure('remove', name, error);
+    }
+  }
+}
+
+/** Transient errors stay transient (the poll tries again later); the rest fail the change, naming the parameter. */
+function storeFailure(verb: string, name: string, error: unknown): unknown {
+  if (isTransient(error)) return error;
+  return new AssociationFailure(`Could not ${verb} the ownership record ${name} in SSM Parameter Store (${errorName(error)}: `
+    + `${errorMessage(error).slice(0, 200)}). The handler needs it to know which resource manages the action; `
+    + 'nothing was changed. Check the handler role\'s ssm permissions and, in a VPC, the SSM endpoint.');
+}

@@ -1,0 +1,274 @@
+import type { CallBudget } from './aws/call-budget';
+import type { ControlPlane } from './aws/control-plane';
+import type { MpaApi } from './aws/mpa-api';
+import type { OwnershipStore } from './aws/ownership-store';
+import { decide, type Step } from './change-table';
+import { claimEffects, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
+import type { ChangeRequest } from './change-request';
+import { describeProgress } from './failure-reasons';
+import { log } from './log';
+import { withCall, type CallRecord, type ManagerRecord } from './ownership-record';
+import { AssociationFailure, errorMessage, errorName, isTransient } from './service-errors';
+
+/** The AWS services one poll talks to, all bounded by the invocation's budget. */
+export interface PollServices {
+  readonly budget: CallBudget;
+  readonly controlPlane: ControlPlane;
+  readonly mpa: MpaApi;
+  readonly store: OwnershipStore;
+  /** The handler role's ARN, to tell the sessions it requested. */
+  readonly roleArn?: string;
+}
+
+export type PollOutcome =
+  | { readonly kind: 'complete'; readonly team?: string; readonly session?: string }
+  | { readonly kind: 'wait'; readonly why: string };
+
+/** A mutating call needs this much of the invocation left, so that its answer (and the record of it) fit. */
+const MIN_BUDGET_FOR_CALL_MS = 5_000;
+/** Steps one poll may take before it leaves the rest to the next poll (a guard, never reached in practice). */
+const MAX_STEPS_PER_POLL = 12;
+
+/**
+ * One poll of one change: read the world, ask the state table, carry out its
+ * step, and ask again until it says wait, complete or fail. A failure is thrown
+ * as AssociationFailure (its message is CloudFormation's reason); anything that
+ * could not get through in time leaves the change waiting for the next poll.
+ */
+export async function pollChange(request: ChangeRequest, services: PollServices, phase: 'onEvent' | 'isComplete'): Promise<PollOutcome> {
+  const started = services.budget.clock.now();
+  const report = (fields: Record<string, unknown>) => log({
+    event: 'poll', phase, requestType: request.type, requestId: request.requestId, action: request.action, ...fields,
+    elapsedSeconds: round((services.budget.clock.now() - request.startedAt) / 1000),
+    remainingSeconds: round(Math.max(0, request.deadline - services.budget.clock.now()) / 1000),
+  });
+  let view: ChangeView;
+  try {
+    view = await observe(request, services);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    report({ row: 'unreadable', transientError: errorName(error) });
+    return { kind: 'wait', why: `the services to answer (${errorName(error)})` };
+  }
+
+  for (let steps = 0; steps < MAX_STEPS_PER_POLL; steps++) {
+    const step = decide(view);
+    try {
+      const next = await carryOut(step, view, services);
+      if ('outcome' in next) {
+        report({ row: step.row, ...describeView(view), ...next.log });
+        return next.outcome;
+      }
+      view = next.view;
+    } catch (error) {
+      if (error instanceof AssociationFailure) {
+        report({ row: step.row, ...describeView(view), failed: true });
+        if (step.kind !== 'stop') await markFailed(view, services);
+        throw error;
+      }
+      if (!isTransient(error)) throw error;
+      report({ row: step.row, ...describeView(view), transientError: errorName(error) });
+      return { kind: 'wait', why: `the services to answer (${errorName(error)})` };
+    }
+  }
+  report({ row: 'step-limit', ...describeView(view), pollMs: services.budget.clock.now() - started });
+  return { kind: 'wait', why: 'the next poll' };
+}
+
+/** The world as this poll first sees it, with what the observation teaches the record saved. */
+async function observe(request: ChangeRequest, services: PollServices): Promise<ChangeView> {
+  const mine = await services.store.read(request.action, request.resource);
+  const others = request.type === 'Update' ? [] : (await services.store.list(request.action))
+    .filter(r => !(r.resource.stackId === request.resource.stackId && r.resource.logicalId === request.resource.logicalId));
+  const association = await services.controlPlane.get(request.action);
+  const view: ChangeView = {
+    request, now: services.budget.clock.now(), mine, others, association, sessions: new Map(), uncancellable: new Map(),
+  };
+  return saveLearned(view, services);
+}
+
+async function saveLearned(view: ChangeView, services: PollServices): Promise<ChangeView> {
+  const learned = recordAfterObservation(view);
+  if (learned === view.mine || !learned) return view;
+  await services.store.write(view.request.action, learned);
+  return { ...view, mine: learned };
+}
+
+type Carried = { readonly view: ChangeView } | { readonly outcome: PollOutcome; readonly log?: Record<string, unknown> };
+
+async function carryOut(step: Step & { row: string }, view: ChangeView, services: PollServices): Promise<Carried> {
+  const { request } = view;
+  const now = () => services.budget.clock.now();
+  switch (step.kind) {
+    case 'stop':
+    case 'fail':
+      throw new AssociationFailure(step.reason);
+
+    case 'begin': {
+      const previous = view.mine?.change;
+      const base: ManagerRecord = view.mine
+        ? claimEffects(view.mine, previous?.calls ?? [], view.association)
+        : { resource: request.resource, ...(request.type === 'Update' && request.previousTeam ? { team: request.previousTeam } : {}) };
+      const record: ManagerRecord = {
+        ...base,
+        change: {
+          requestId: request.requestId,
+          type: request.type,
+          startedAt: request.startedAt,
+          team: request.team,
+          ...(request.previousTeam ? { previousTeam: request.previousTeam } : {}),
+          ...(step.rollbackOf ? { rollbackOf: step.rollbackOf } : {}),
+          calls: [],
+          ...(step.inherit.length ? { inherited: step.inherit } : {}),
+        },
+      };
+      await services.store.write(request.action, record);
+      log({ event: 'begin', requestId: request.requestId, inherited: step.inherit, rollbackOf: step.rollbackOf });
+      return { view: await saveLearned({ ...view, mine: record, now: now() }, services) };
+    }
+
+    case 'cancel': {
+      const why = await cancelSession(step.session, services);
+      if (why) {
+        log({ event: 'cancel-failed', session: step.session, why });
+        return { view: { ...view, uncancellable: new Map([...view.uncancellable, [step.session, why]]) } };
+      }
+      log({ event: 'cancelled', session: step.session });
+      return { view: { ...view, association: await services.controlPlane.get(request.action), now: now() } };
+    }
+
+    case 'read-team': {
+      let team;
+      try {
+        team = await services.mpa.getApprovalTeam(request.team);
+      } catch (error) {
+        // MPA out of reach (a VPC without a route to us-east-1, say): AssociateMpaTeam itself will tell.
+        log({ event: 'team-status-unavailable', team: request.team, error: errorName(error) });
+        team = { status: 'UNKNOWN', message: errorName(error) };
+      }
+      return { view: { ...view, team } };
+    }
+
+    case 'read-session': {
+      let detail: SessionDetail | 'unavailable';
+      try {
+        detail = await services.mpa.getSession(step.session);
+      } catch (error) {
+        log({ event: 'session-unavailable', session: step.session, error: errorName(error) });
+        detail = 'unavailable';
+      }
+      return { view: { ...view, sessions: new Map([...view.sessions, [step.session, detail]]) } };
+    }
+
+    case 'call': {
+      if (services.budget.remainingMs < MIN_BUDGET_FOR_CALL_MS) {
+        return { outcome: { kind: 'wait', why: 'time for the next call (this invocation is nearly over)' } };
+      }
+      // Recorded before it is sent: if this invocation ends before the answer is saved,
+      // the next poll knows a call may have opened a session.
+      const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost' };
+      let mine = withChangeCall(view, sent);
+      await services.store.write(request.action, mine);
+      const answer = await services.controlPlane.call(step.operation, request.action, step.team, request.requesterComment);
+      log({ event: 'call', operation: step.operation, team: step.team, answer: answer.answer });
+      if (answer.answer === 'lost') {
+        return { outcome: { kind: 'wait', why: `the answer to ${step.operation}, which was lost (${answer.error}): the next poll reads what it did` } };
+      }
+      const association = answer.answer === 'accepted' && answer.association ? answer.association : await services.controlPlane.get(request.action);
+      const session = answer.answer === 'accepted' ? openSession(association) : undefined;
+      mine = withChangeCall({ ...view, mine }, { ...sent, answer: answer.answer, ...(session ? { session } : {}) });
+      await services.store.write(request.action, mine);
+      return { view: await saveLearned({ ...view, mine, association, now: now() }, services) };
+    }
+
+    case 'wait': {
+      const progress = step.session && request.reportApprovalProgress ? await readProgress(step.session, services) : undefined;
+      return {
+        outcome: { kind: 'wait', why: step.why },
+        log: { waitingFor: step.why, ...(progress ? { progress: describeProgress(progress) } : {}) },
+      };
+    }
+
+    case 'complete': {
+      if (step.record === 'remove') {
+        await services.store.remove(request.action, request.resource);
+      } else {
+        await services.store.write(request.action, step.record);
+      }
+      if (step.note) log({ event: 'note', requestId: request.requestId, note: step.note });
+      return { outcome: { kind: 'complete', team: step.team, session: step.session }, log: { complete: true } };
+    }
+  }
+}
+
+function withChangeCall(view: ChangeView, call: CallRecord): ManagerRecord {
+  const change = ownChange(view)!;
+  return { ...view.mine!, change: withCall(change, call) };
+}
+
+/** Cancels a session this handler requested; answers why not when it cannot. */
+async function cancelSession(session: string, services: PollServices): Promise<string | undefined> {
+  try {
+    const detail = await services.mpa.getSession(session);
+    if (detail.requesterPrincipalArn && services.roleArn && !sameRole(detail.requesterPrincipalArn, services.roleArn)) {
+      return `it was requested by ${detail.requesterPrincipalArn}, not by this handler`;
+    }
+    if (detail.status && detail.status !== 'PENDING' && detail.status !== 'CREATING') return undefined;
+    await services.mpa.cancelSession(session);
+    return undefined;
+  } catch (error) {
+    if (errorName(error) === 'ConflictException') return undefined;
+    return `MPA answered ${errorName(error)}: ${errorMessage(error).slice(0, 120)}`;
+  }
+}
+
+/**
+ * Whether a session's requester is this handler's role. MPA may name the role
+ * (`arn:aws:iam::<account>:role/<path>/<name>`) or the assumed-role session
+ * (`arn:aws:sts::<account>:assumed-role/<name>/<session>`): the account and the
+ * role name decide. (Which form GetSession returns is not documented.)
+ */
+export function sameRole(requester: string, roleArn: string): boolean {
+  const account = (arn: string) => arn.split(':')[4];
+  const roleName = (arn: string) => {
+    const resource = arn.split(':').slice(5).join(':');
+    if (resource.startsWith('assumed-role/')) return resource.split('/')[1];
+    if (resource.startsWith('role/')) return resource.split('/').pop();
+    return undefined;
+  };
+  return account(requester) === account(roleArn) && roleName(requester) !== undefined && roleName(requester) === roleName(roleArn);
+}
+
+async function readProgress(session: string, services: PollServices): Promise<SessionDetail | undefined> {
+  try {
+    return await services.mpa.getSession(session);
+  } catch {
+    // Progress is for people reading logs; failing to read it changes nothing.
+    return undefined;
+  }
+}
+
+/** The change failed: say so in the record, so that the rollback that follows knows what it rolls back. */
+async function markFailed(view: ChangeView, services: PollServices): Promise<void> {
+  const change = ownChange(view);
+  if (!view.mine || !change) return;
+  try {
+    await services.store.write(view.request.action, { ...view.mine, change: { ...change, outcome: 'failed' } });
+  } catch (error) {
+    log({ event: 'record-not-updated', error: errorName(error) });
+  }
+}
+
+function describeView(view: ChangeView): Record<string, unknown> {
+  const association = view.association;
+  return {
+    state: association?.state ?? 'NONE',
+    team: association?.team,
+    session: association?.session?.arn,
+    sessionStatus: association?.session?.status,
+  };
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
+}

@@ -1,0 +1,377 @@
+import { CHANGE_TABLE, decide } from '../../lambda/change-table';
+import type { ChangeView } from '../../lambda/change-view';
+import {
+  ACTION, ACTIVE_TEAM, OTHER_STACK, RENAMED, RESOURCE, S1, S2, T0, TEAM_A, TEAM_B, TEAM_X,
+  active, call, change, inherited, pending, record, request, view,
+} from '../fixtures/change-views';
+
+/**
+ * The state table, row by row: each case names the row it expects, so the
+ * table's every row is pinned (see the last test).
+ */
+const rowsSeen = new Set<string>();
+
+function step(v: ChangeView) {
+  const decided = decide(v);
+  rowsSeen.add(decided.row.replace(/\/timeout$/, ''));
+  return decided;
+}
+
+const deleteRequest = request('Delete');
+const updateAtoB = request('Update', { team: TEAM_B, previousTeam: TEAM_A });
+const updateKeepA = request('Update', { team: TEAM_A, previousTeam: TEAM_A });
+
+describe('every request', () => {
+  test('superseded: a newer request for this resource has begun: stop, naming it', () => {
+    const s = step(view({ request: updateAtoB, mine: record({ change: change('Update', { requestId: 'rollback', startedAt: T0 + 500 }) }) }));
+    expect(s).toMatchObject({ row: 'superseded', kind: 'stop' });
+    expect(s.kind === 'stop' && s.reason).toContain('rollback');
+  });
+
+  test('an older change in the record is not a newer request: begin', () => {
+    const s = step(view({ request: updateAtoB, mine: record({ change: change('Update', { requestId: 'older', startedAt: T0 - 500 }) }) }));
+    expect(s).toMatchObject({ row: 'begin', kind: 'begin', inherit: [] });
+  });
+
+  test('begin: a pending session of the previous change is cancelled by the next change', () => {
+    const previous = change('Update', { requestId: 'forward', startedAt: T0 - 1000, team: TEAM_B, previousTeam: TEAM_A,
+      calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 - 900)] });
+    const s = step(view({
+      request: request('Update', { team: TEAM_A, previousTeam: TEAM_B }),
+      mine: record({ change: previous }),
+      association: pending(TEAM_A, 'DELETE_PENDING', S1),
+    }));
+    expect(s).toEqual({ row: 'begin', kind: 'begin', inherit: [inherited(S1, 'cancel')], rollbackOf: 'forward' });
+  });
+
+  test('begin: a Delete rerun resumes the session the timed-out Delete opened', () => {
+    const previous = change('Delete', { requestId: 'first-delete', startedAt: T0 - 1000, calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 - 900)] });
+    const s = step(view({ request: deleteRequest, mine: record({ change: previous }), association: pending(TEAM_A, 'DELETE_PENDING', S1) }));
+    expect(s).toMatchObject({ row: 'begin', inherit: [inherited(S1, 'resume')] });
+    expect(s).not.toHaveProperty('rollbackOf');
+  });
+
+  test('begin: a session of the previous change that has ended is not inherited', () => {
+    const previous = change('Delete', { requestId: 'first-delete', startedAt: T0 - 1000, calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 - 900)] });
+    const s = step(view({ request: deleteRequest, mine: record({ change: previous }), association: active(TEAM_A, { arn: S1, status: 'FAILED' }) }));
+    expect(s).toMatchObject({ row: 'begin', inherit: [] });
+  });
+
+  test('begin: the Delete after a failed Create is marked as its rollback', () => {
+    const previous = change('Create', { requestId: 'create', startedAt: T0 - 1000, outcome: 'failed' });
+    expect(step(view({ request: deleteRequest, mine: record({ team: undefined, change: previous }) }))).toMatchObject({ row: 'begin', rollbackOf: 'create' });
+  });
+
+  test('cancel-inherited: a still-pending inherited session is cancelled', () => {
+    const mine = record({ change: change('Update', { inherited: [inherited(S1, 'cancel')] }) });
+    expect(step(view({ request: updateKeepA, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual({ row: 'cancel-inherited', kind: 'cancel', session: S1 });
+  });
+
+  test('cannot-cancel: a session that could not be cancelled is waited on, and its timeout says how to cancel it', () => {
+    const mine = record({ change: change('Update', { inherited: [inherited(S1, 'cancel')] }) });
+    const parts = { request: updateKeepA, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), uncancellable: [[S1, 'MPA answered TimeoutError']] as [string, string][] };
+    expect(step(view(parts))).toMatchObject({ row: 'cannot-cancel', kind: 'wait', session: S1 });
+    const late = step(view({ ...parts, now: T0 + 1_800_000 }));
+    expect(late).toMatchObject({ row: 'cannot-cancel/timeout', kind: 'fail' });
+    expect(late.kind === 'fail' && late.reason).toContain(`aws mpa cancel-session --session-arn ${S1} --region us-east-1`);
+    expect(late.kind === 'fail' && late.reason).toContain('continue-update-rollback');
+  });
+});
+
+describe('Delete', () => {
+  const begun = (overrides = {}) => record({ change: change('Delete'), ...overrides });
+
+  test('delete-nothing-associated: done, the record is removed', () => {
+    expect(step(view({ request: deleteRequest, mine: begun() }))).toMatchObject({ row: 'delete-nothing-associated', kind: 'complete', record: 'remove' });
+  });
+
+  test('delete-holds-nothing: a resource holding no team leaves the association alone', () => {
+    expect(step(view({ request: deleteRequest, mine: begun({ team: undefined, origin: undefined }), association: active(TEAM_A) })))
+      .toMatchObject({ row: 'delete-holds-nothing', kind: 'complete', record: 'remove' });
+  });
+
+  test('delete-not-ours: another team is associated (changed outside the stack): left in place', () => {
+    expect(step(view({ request: deleteRequest, mine: begun(), association: active(TEAM_X) })))
+      .toMatchObject({ row: 'delete-not-ours', kind: 'complete', record: 'remove' });
+  });
+
+  test('delete-other-manager: another resource holds the team (a rename or a move): hand over without a call', () => {
+    const other = record({ resource: RENAMED });
+    const s = step(view({ request: deleteRequest, mine: begun(), others: [other], association: active(TEAM_A) }));
+    expect(s).toMatchObject({ row: 'delete-other-manager', kind: 'complete', record: 'remove' });
+  });
+
+  test('delete-other-manager: a resource in another stack counts too', () => {
+    const other = record({ resource: { stackId: OTHER_STACK, logicalId: 'RootCaApproval' } });
+    expect(step(view({ request: deleteRequest, mine: begun(), others: [other], association: active(TEAM_A) })).row).toBe('delete-other-manager');
+  });
+
+  test('a record of another resource that holds no team does not keep the action (a Create that never completed)', () => {
+    const phantom = record({ resource: RENAMED, team: undefined, origin: undefined });
+    expect(step(view({ request: deleteRequest, mine: begun(), others: [phantom], association: active(TEAM_A) })))
+      .toEqual({ row: 'delete-disassociate', kind: 'call', operation: 'DisassociateMpaTeam', team: TEAM_A });
+  });
+
+  test('delete-not-created: an association this library adopted is left in place', () => {
+    expect(step(view({ request: deleteRequest, mine: begun({ origin: 'adopted' }), association: active(TEAM_A) })).row).toBe('delete-not-created');
+    expect(step(view({ request: deleteRequest, mine: begun({ origin: undefined }), association: active(TEAM_A) })).row).toBe('delete-not-created');
+  });
+
+  test('delete-disassociate: this resource created the ACTIVE team: DisassociateMpaTeam', () => {
+    expect(step(view({ request: deleteRequest, mine: begun(), association: active(TEAM_A) })))
+      .toEqual({ row: 'delete-disassociate', kind: 'call', operation: 'DisassociateMpaTeam', team: TEAM_A });
+  });
+
+  test('delete-wait: its disassociation pending: wait on the session', () => {
+    const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toMatchObject({ row: 'delete-wait', kind: 'wait', session: S1 });
+  });
+
+  test('delete-wait: a resumed session (a rerun) is waited on, not asked again', () => {
+    const mine = begun({ change: change('Delete', { inherited: [inherited(S1, 'resume')] }) });
+    expect(step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toMatchObject({ row: 'delete-wait', kind: 'wait', session: S1 });
+  });
+
+  test('delete-not-approved: denied: read the session once for its reason, then FAILED naming it and what stays', () => {
+    const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    const denied = { request: deleteRequest, mine, association: active(TEAM_A, { arn: S1, status: 'FAILED', message: 'Rejected by approvers.' }) };
+    expect(step(view(denied))).toEqual({ row: 'delete-not-approved', kind: 'read-session', session: S1 });
+    const s = step(view({ ...denied, sessions: [[S1, { status: 'FAILED', statusCode: 'REJECTED', message: 'Rejected by approvers.' }]] }));
+    expect(s).toMatchObject({ row: 'delete-not-approved', kind: 'fail' });
+    const reason = s.kind === 'fail' ? s.reason : '';
+    expect(reason).toContain(S1);
+    expect(reason).toContain('ended FAILED (REJECTED: Rejected by approvers)');
+    expect(reason).toContain(`${TEAM_A} still protects ${ACTION}`);
+    expect(reason).toContain('delete the stack again');
+  });
+
+  test('delete-not-approved: a session that ends leaving nothing behind (the association back as it was) is a denial', () => {
+    const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    const s = step(view({ request: deleteRequest, mine, association: active(TEAM_A), sessions: [[S1, 'unavailable']] }));
+    expect(s).toMatchObject({ row: 'delete-not-approved', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain('ended without approval (the service left no status behind)');
+  });
+
+  test('a Delete that times out says the rerun resumes the same session', () => {
+    const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    const s = step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), now: T0 + 1_800_000 }));
+    expect(s).toMatchObject({ row: 'delete-wait/timeout', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`session ${S1}`);
+    expect(s.kind === 'fail' && s.reason).toContain('delete the stack again to keep waiting on it; the approvers are not asked again');
+  });
+
+  test('the deadline is the first moment past it: one millisecond before, still waiting', () => {
+    const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), now: T0 + 1_799_999 })).kind).toBe('wait');
+  });
+});
+
+describe('Create', () => {
+  const create = request('Create');
+  const begun = (calls = [] as ReturnType<typeof call>[]) => record({ team: undefined, origin: undefined, change: change('Create', { calls }) });
+
+  test('create-associate: nothing associated: read the team first, then AssociateMpaTeam', () => {
+    expect(step(view({ request: create, mine: begun() }))).toEqual({ row: 'create-associate', kind: 'read-team' });
+    expect(step(view({ request: create, mine: begun(), team: ACTIVE_TEAM })))
+      .toEqual({ row: 'create-associate', kind: 'call', operation: 'AssociateMpaTeam', team: TEAM_A });
+  });
+
+  test('create-associate: a team whose approvers have not all accepted is waited for, naming them', () => {
+    const s = step(view({ request: create, mine: begun(), team: { status: 'PENDING', approversPending: ['alice@example.com', 'bob@example.com'] } }));
+    expect(s).toMatchObject({ row: 'create-associate', kind: 'wait' });
+    expect(s.kind === 'wait' && s.why).toContain('2 approvers have not accepted (alice@example.com, bob@example.com)');
+  });
+
+  test.each(['INACTIVE', 'DELETING', 'NOT_FOUND'])('create-associate: a team that is %s fails the Create, nothing changed', status => {
+    const s = step(view({ request: create, mine: begun(), team: { status, statusCode: 'FAILED_ACTIVATION' } }));
+    expect(s).toMatchObject({ row: 'create-associate', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(TEAM_A);
+    expect(s.kind === 'fail' && s.reason).toContain('Nothing changed');
+  });
+
+  test('create-associate: a team whose status MPA could not tell is associated anyway (the service has the last word)', () => {
+    expect(step(view({ request: create, mine: begun(), team: { status: 'UNKNOWN' } }))).toMatchObject({ kind: 'call', operation: 'AssociateMpaTeam' });
+  });
+
+  test('associated: the team is ACTIVE: done; found so, it is adopted', () => {
+    const s = step(view({ request: create, mine: begun(), association: active(TEAM_A) }));
+    expect(s).toMatchObject({ row: 'associated', kind: 'complete', team: TEAM_A, session: undefined });
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A, origin: 'adopted', change: { outcome: 'succeeded' } });
+  });
+
+  test('associated: after this change associated it, it is created, and the attribute names the session', () => {
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: active(TEAM_A, { arn: S1, status: 'APPROVED' }) }));
+    expect(s).toMatchObject({ row: 'associated', session: S1 });
+    expect(s.kind === 'complete' && s.record).toMatchObject({ origin: 'created' });
+  });
+
+  test('associated: found ACTIVE while another resource holds it (a rename), its origin carries over', () => {
+    const old = record({ resource: RENAMED, origin: 'created' });
+    const s = step(view({ request: create, mine: begun(), others: [old], association: active(TEAM_A) }));
+    expect(s.kind === 'complete' && s.record).toMatchObject({ origin: 'created' });
+  });
+
+  test('own-session-pending: its association needs approval: wait on the session', () => {
+    expect(step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1) })))
+      .toMatchObject({ row: 'own-session-pending', kind: 'wait', session: S1 });
+  });
+
+  test('own-session-pending: a session status outside the model (CREATING) means not ended yet', () => {
+    expect(step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1, 'CREATING') })).row)
+      .toBe('own-session-pending');
+  });
+
+  test('not-approved: the association it asked for is gone: FAILED within one poll, never asked again', () => {
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), sessions: [[S1, { status: 'FAILED', statusCode: 'REJECTED' }]] }));
+    expect(s).toMatchObject({ row: 'not-approved', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`${ACTION} has no approval team now`);
+    expect(s.kind === 'fail' && s.reason).toContain('CloudFormation rolls the stack back');
+  });
+
+  test('accepted-without-effect: an accepted call that opened no session and shows no effect fails rather than asking again', () => {
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted')]) }));
+    expect(s).toMatchObject({ row: 'accepted-without-effect', kind: 'fail' });
+  });
+
+  test('a call whose answer was lost and shows no effect may be made again', () => {
+    expect(step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'lost')]), team: ACTIVE_TEAM })))
+      .toMatchObject({ row: 'create-associate', kind: 'call' });
+  });
+
+  test('create-wait-disassociation: a removal this change did not ask for is pending: wait for it', () => {
+    expect(step(view({ request: create, mine: begun(), association: pending(TEAM_X, 'DELETE_PENDING', S2) }))).toMatchObject({ row: 'create-wait-disassociation', kind: 'wait', session: S2 });
+  });
+
+  test.each([
+    ['another team ACTIVE', active(TEAM_X)],
+    ['another team being associated', pending(TEAM_X, 'UPDATE_PENDING', S2)],
+  ])('create-foreign: %s: FAILED naming it, nothing changed', (_, association) => {
+    const s = step(view({ request: create, mine: begun(), association }));
+    expect(s).toMatchObject({ row: 'create-foreign', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(TEAM_X);
+    expect(s.kind === 'fail' && s.reason).toContain(`set mpaTeamArn to ${TEAM_X} to adopt it`);
+  });
+
+  test('create-foreign: a team held by another resource of this library is named with its resource', () => {
+    const s = step(view({ request: create, mine: begun(), others: [record({ resource: { stackId: OTHER_STACK, logicalId: 'Old' }, team: TEAM_X })], association: active(TEAM_X) }));
+    expect(s.kind === 'fail' && s.reason).toContain('managed by payments-v2/Old');
+  });
+
+  test('a Create that times out waiting says the rollback cancels the session', () => {
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1), now: T0 + 1_800_000 }));
+    expect(s).toMatchObject({ row: 'own-session-pending/timeout', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain('the rollback cancels the session so that nothing takes effect later');
+  });
+});
+
+describe('Update that keeps the team', () => {
+  const begun = (overrides = {}) => record({ change: change('Update'), ...overrides });
+
+  test('associated: the team is ACTIVE (only the comment or a timeout changed): done, no call', () => {
+    expect(step(view({ request: updateKeepA, mine: begun(), association: active(TEAM_A) }))).toMatchObject({ row: 'associated', kind: 'complete', team: TEAM_A });
+  });
+
+  test('update-keep-drift: another team ACTIVE (moved outside the stack): SUCCESS with a note, the attribute shows that team', () => {
+    const s = step(view({ request: updateKeepA, mine: begun(), association: active(TEAM_X) }));
+    expect(s).toMatchObject({ row: 'update-keep-drift', kind: 'complete', team: TEAM_X });
+    expect(s.kind === 'complete' && s.note).toContain('drift');
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A });
+  });
+
+  test('update-keep-restore: nothing associated (removed outside the stack): associate the team again', () => {
+    expect(step(view({ request: updateKeepA, mine: begun(), team: ACTIVE_TEAM }))).toMatchObject({ row: 'update-keep-restore', kind: 'call', operation: 'AssociateMpaTeam' });
+  });
+
+  test('update-keep-settle: a session it did not open is pending: wait, never SUCCESS while pending', () => {
+    expect(step(view({ request: updateKeepA, mine: begun(), association: pending(TEAM_X, 'UPDATE_PENDING', S2) }))).toMatchObject({ row: 'update-keep-settle', kind: 'wait' });
+  });
+
+  test('an association state outside the model is not settled: wait', () => {
+    expect(step(view({ request: updateKeepA, mine: begun(), association: { team: TEAM_A, state: 'UPDATING' } }))).toMatchObject({ kind: 'wait' });
+  });
+
+  test('a rollback of a team change that never took effect keeps the team: the drift it meets is reported, not fatal', () => {
+    const rollback = request('Update', { team: TEAM_A, previousTeam: TEAM_B });
+    expect(step(view({ request: rollback, mine: begun(), association: active(TEAM_X) })).row).toBe('update-keep-drift');
+  });
+});
+
+describe('Update that changes the team (A -> B)', () => {
+  const begun = (calls = [] as ReturnType<typeof call>[], overrides = {}) => record({ change: change('Update', { calls }), ...overrides });
+
+  test('update-associate-first: A ACTIVE: try AssociateMpaTeam(B) first, after checking B', () => {
+    expect(step(view({ request: updateAtoB, mine: begun(), association: active(TEAM_A) }))).toEqual({ row: 'update-associate-first', kind: 'read-team' });
+    expect(step(view({ request: updateAtoB, mine: begun(), association: active(TEAM_A), team: ACTIVE_TEAM })))
+      .toEqual({ row: 'update-associate-first', kind: 'call', operation: 'AssociateMpaTeam', team: TEAM_B });
+  });
+
+  test('update-disassociate: AssociateMpaTeam(B) refused with ConflictException: DisassociateMpaTeam(A)', () => {
+    expect(step(view({ request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'conflict')]), association: active(TEAM_A) })))
+      .toEqual({ row: 'update-disassociate', kind: 'call', operation: 'DisassociateMpaTeam', team: TEAM_A });
+  });
+
+  test('own-session-pending: B waits for A\'s team to approve (no gap)', () => {
+    expect(step(view({ request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]), association: pending(TEAM_B, 'UPDATE_PENDING', S1) })).row)
+      .toBe('own-session-pending');
+  });
+
+  test('not-approved: the change to B was denied with A ACTIVE: FAILED, A untouched', () => {
+    const s = step(view({
+      request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]),
+      association: active(TEAM_A, { arn: S1, status: 'FAILED' }), sessions: [[S1, 'unavailable']],
+    }));
+    expect(s).toMatchObject({ row: 'not-approved', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`${TEAM_A} still protects`);
+    expect(s.kind === 'fail' && s.reason).toContain('without asking the approvers again');
+  });
+
+  test('update-associate: A removed (approved): AssociateMpaTeam(B)', () => {
+    const mine = begun([call('AssociateMpaTeam', TEAM_B, 'conflict'), call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 + 2000)], { team: undefined, origin: undefined });
+    expect(step(view({ request: updateAtoB, mine, team: ACTIVE_TEAM }))).toEqual({ row: 'update-associate', kind: 'call', operation: 'AssociateMpaTeam', team: TEAM_B });
+  });
+
+  test('not-approved: B\'s association denied after A was removed: FAILED saying nothing protects the action and the rollback restores A', () => {
+    const mine = begun([call('DisassociateMpaTeam', TEAM_A, 'accepted', S1), call('AssociateMpaTeam', TEAM_B, 'accepted', S2, T0 + 3000)], { team: undefined, origin: undefined });
+    const s = step(view({ request: updateAtoB, mine, sessions: [[S2, 'unavailable']] }));
+    expect(s).toMatchObject({ row: 'not-approved', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`${ACTION} has no approval team now`);
+    expect(s.kind === 'fail' && s.reason).toContain('the rollback associates the previous team again');
+  });
+
+  test('update-wait-foreign-session: a session this change did not open is pending on A: wait for it to settle', () => {
+    expect(step(view({ request: updateAtoB, mine: begun(), association: pending(TEAM_A, 'DELETE_PENDING', S2) }))).toMatchObject({ row: 'update-wait-foreign-session', kind: 'wait' });
+  });
+
+  test('update-foreign: a third team is ACTIVE: FAILED, nothing changed', () => {
+    const s = step(view({ request: updateAtoB, mine: begun(), association: active(TEAM_X) }));
+    expect(s).toMatchObject({ row: 'update-foreign', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`it holds ${TEAM_A} and asks for ${TEAM_B}`);
+  });
+
+  test('associated: B ACTIVE (approved, or switched at once): done with B, naming the session', () => {
+    const s = step(view({ request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]), association: active(TEAM_B, { arn: S1, status: 'APPROVED' }) }));
+    expect(s).toMatchObject({ row: 'associated', team: TEAM_B, session: S1 });
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_B, origin: 'created' });
+  });
+
+  test('without a record, the old properties tell which team the resource holds', () => {
+    expect(step(view({ request: updateAtoB, mine: undefined, association: active(TEAM_A) })).kind).toBe('begin');
+  });
+
+  test('an Update that times out says what the rollback does; a rollback that times out says continue-update-rollback', () => {
+    const mine = begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]);
+    const late = { request: updateAtoB, association: pending(TEAM_B, 'UPDATE_PENDING', S1), now: T0 + 1_800_000 };
+    const forward = step(view({ ...late, mine }));
+    expect(forward.kind === 'fail' && forward.reason).toContain('CloudFormation now rolls this change back, and the rollback cancels the session');
+    const asRollback = step(view({ ...late, mine: { ...mine, change: { ...mine.change!, rollbackOf: 'forward' } } }));
+    expect(asRollback.kind === 'fail' && asRollback.reason).toContain('This was a rollback: run continue-update-rollback');
+  });
+});
+
+test('every row of the table is pinned by a case above', () => {
+  expect([...rowsSeen].sort()).toEqual(CHANGE_TABLE.map(r => r.id).sort());
+  expect(RESOURCE.logicalId).toBe('RootCaApproval');
+});
