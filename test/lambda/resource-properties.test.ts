@@ -1,4 +1,4 @@
-import { InvalidPropertyError, parseResourceProperties } from '../../lambda/resource-properties';
+import { InvalidPropertyError, parseResourceProperties, readOldProperties } from '../../lambda/resource-properties';
 
 const TEAM = 'arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root';
 const valid = {
@@ -21,21 +21,54 @@ function failureOf(props: object): InvalidPropertyError {
 
 describe('parseResourceProperties', () => {
   test('reads the strings CloudFormation delivers', () => {
-    expect(parseResourceProperties({ ...valid, RequesterComment: 'rotate root CA', RemovalPolicy: 'retain' })).toEqual({
+    expect(parseResourceProperties({ ...valid, RequesterComment: 'rotate root CA', ReportApprovalProgress: 'false' })).toEqual({
       action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE',
       mpaTeamArn: TEAM,
       requesterComment: 'rotate root CA',
       approvalTimeoutMs: 1_800_000,
       pollIntervalMs: 10_000,
-      retainOnDelete: true,
-      reportApprovalProgress: true,
+      reportApprovalProgress: false,
     });
   });
 
   test('defaults what an older template leaves out', () => {
     expect(parseResourceProperties({ MpaTeamArn: TEAM })).toMatchObject({
-      action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', approvalTimeoutMs: 1_800_000, pollIntervalMs: 10_000, retainOnDelete: false, reportApprovalProgress: true,
+      action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', approvalTimeoutMs: 1_800_000, pollIntervalMs: 10_000, reportApprovalProgress: true,
     });
+  });
+
+  test('an empty string means "not set": the default applies', () => {
+    expect(parseResourceProperties({ MpaTeamArn: TEAM, Action: '', RequesterComment: '', ApprovalTimeoutSeconds: '', PollIntervalSeconds: '', ReportApprovalProgress: '' }))
+      .toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', mpaTeamArn: TEAM, requesterComment: undefined, approvalTimeoutMs: 1_800_000, pollIntervalMs: 10_000, reportApprovalProgress: true });
+  });
+
+  test('numbers and booleans are accepted as CloudFormation may pass them from a hand-written template', () => {
+    expect(parseResourceProperties({ MpaTeamArn: TEAM, ApprovalTimeoutSeconds: 600, PollIntervalSeconds: ' 5 ', ReportApprovalProgress: false }))
+      .toMatchObject({ approvalTimeoutMs: 600_000, pollIntervalMs: 5_000, reportApprovalProgress: false });
+  });
+
+  test('RemovalPolicy is CloudFormation\'s business (DeletionPolicy), not the handler\'s: any value is ignored', () => {
+    expect(parseResourceProperties({ ...valid, RemovalPolicy: 'retain' })).toEqual(parseResourceProperties({ ...valid, RemovalPolicy: 'snapshot' }));
+  });
+
+  test.each([
+    ['ApprovalTimeoutSeconds', '60', 60_000],
+    ['ApprovalTimeoutSeconds', '3300', 3_300_000],
+    ['PollIntervalSeconds', '1', 1_000],
+    ['PollIntervalSeconds', '60', 60_000],
+  ])('accepts %s at its bound %s', (property, value, ms) => {
+    const settings = parseResourceProperties({ ...valid, ApprovalTimeoutSeconds: '3300', [property]: value });
+    expect(property === 'ApprovalTimeoutSeconds' ? settings.approvalTimeoutMs : settings.pollIntervalMs).toBe(ms);
+  });
+
+  test('accepts a poll interval equal to the approval timeout, and a 200-character comment', () => {
+    expect(parseResourceProperties({ ...valid, ApprovalTimeoutSeconds: '300', PollIntervalSeconds: '300' }).pollIntervalMs).toBe(300_000);
+    expect(parseResourceProperties({ ...valid, RequesterComment: 'x'.repeat(200) }).requesterComment).toHaveLength(200);
+  });
+
+  test('the failure\'s stack is its message alone (the framework appends stack lines to the reason)', () => {
+    const error = failureOf({ ...valid, MpaTeamArn: 'nope' });
+    expect(error.stack).toBe(`InvalidPropertyError: ${error.message}`);
   });
 
   test('passes operations AWS may add later through', () => {
@@ -49,10 +82,17 @@ describe('parseResourceProperties', () => {
     [{ ...valid, RequesterComment: 'x'.repeat(201) }, 'RequesterComment', 'at most 200 characters, got 201'],
     [{ ...valid, ApprovalTimeoutSeconds: 'thirty minutes' }, 'ApprovalTimeoutSeconds', 'whole number of seconds'],
     [{ ...valid, ApprovalTimeoutSeconds: '10' }, 'ApprovalTimeoutSeconds', 'between 60 and 3300'],
+    [{ ...valid, ApprovalTimeoutSeconds: '59' }, 'ApprovalTimeoutSeconds', 'between 60 and 3300 seconds, got 59'],
+    [{ ...valid, ApprovalTimeoutSeconds: '3301' }, 'ApprovalTimeoutSeconds', 'between 60 and 3300 seconds, got 3301'],
+    [{ ...valid, PollIntervalSeconds: '301', ApprovalTimeoutSeconds: '3300' }, 'PollIntervalSeconds', 'between 1 and 300 seconds, got 301'],
+    [{ ...valid, ApprovalTimeoutSeconds: '-5' }, 'ApprovalTimeoutSeconds', 'whole number of seconds'],
+    [{ ...valid, MpaTeamArn: '' }, 'MpaTeamArn', 'is required'],
+    [{ ...valid, MpaTeamArn: 42 }, 'MpaTeamArn', 'approval team ARN'],
+    [{ ...valid, RequesterComment: 42 }, 'RequesterComment', 'must be a string'],
+    [{ ...valid, Action: 7 }, 'Action', 'upper snake case'],
     [{ ...valid, PollIntervalSeconds: '1.5' }, 'PollIntervalSeconds', 'whole number of seconds'],
     [{ ...valid, PollIntervalSeconds: '0' }, 'PollIntervalSeconds', 'between 1 and 300'],
     [{ ...valid, ApprovalTimeoutSeconds: '120', PollIntervalSeconds: '180' }, 'PollIntervalSeconds', 'must not exceed ApprovalTimeoutSeconds'],
-    [{ ...valid, RemovalPolicy: 'snapshot' }, 'RemovalPolicy', "'retain' or 'destroy'"],
     [{ ...valid, ReportApprovalProgress: 'yes' }, 'ReportApprovalProgress', "'true' or 'false'"],
   ])('rejects %j naming %s', (props, property, rule) => {
     const error = failureOf(props);
@@ -65,5 +105,20 @@ describe('parseResourceProperties', () => {
   test('never echoes a requester comment, which is sensitive', () => {
     const secretish = 'ticket 4711 '.repeat(20);
     expect(failureOf({ ...valid, RequesterComment: secretish }).message).not.toContain('ticket 4711');
+  });
+});
+
+describe('readOldProperties: only what ownership needs, field by field', () => {
+  test('reads the action and the team', () => {
+    expect(readOldProperties({ Action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', MpaTeamArn: TEAM })).toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', team: TEAM });
+  });
+
+  test('a field that a newer rule rejects does not hide the team', () => {
+    expect(readOldProperties({ MpaTeamArn: TEAM, ApprovalTimeoutSeconds: '99999', RequesterComment: 'x'.repeat(500) })).toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', team: TEAM });
+  });
+
+  test('unreadable fields read as undefined', () => {
+    expect(readOldProperties({ Action: 'lower', MpaTeamArn: 'arn:aws:iam::1:role/x' })).toEqual({ action: undefined, team: undefined });
+    expect(readOldProperties(undefined)).toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', team: undefined });
   });
 });

@@ -1,0 +1,66 @@
+import { mpaEndpoint, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
+
+const US_EAST_1_SESSION = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/s-1';
+
+describe('where MPA answers: region and partition from the ARN, not from the Lambda', () => {
+  test('a us-east-1 session, whatever region the handler runs in, goes to us-east-1 on the dual-stack host', () => {
+    const endpoint = mpaEndpoint(US_EAST_1_SESSION, false);
+    expect(endpoint.region).toBe('us-east-1');
+    expect(endpoint.url.href).toBe('https://mpa.us-east-1.api.aws/');
+  });
+
+  test('FIPS on: the mpa-fips host', () => {
+    expect(mpaEndpoint(US_EAST_1_SESSION, true).url.host).toBe('mpa-fips.us-east-1.api.aws');
+  });
+
+  test('another partition takes that partition\'s dual-stack suffix', () => {
+    const endpoint = mpaEndpoint('arn:aws-cn:mpa:cn-north-1:111122223333:session/team-a/s-1', false);
+    expect(endpoint).toMatchObject({ region: 'cn-north-1' });
+    expect(endpoint.url.host).toBe('mpa.cn-north-1.api.amazonwebservices.com.cn');
+    expect(mpaEndpoint('arn:aws-us-gov:mpa:us-gov-west-1:111122223333:approval-team/t', false).url.host).toBe('mpa.us-gov-west-1.api.aws');
+  });
+
+  test('AWS_ENDPOINT_URL_MPA replaces the host, never the signing region', () => {
+    const endpoint = mpaEndpoint(US_EAST_1_SESSION, false, 'http://127.0.0.1:4566');
+    expect(endpoint).toMatchObject({ region: 'us-east-1' });
+    expect(endpoint.url.href).toBe('http://127.0.0.1:4566/');
+  });
+
+  test('an ARN whose partition does not own its region is refused, as is one without a region', () => {
+    expect(() => mpaEndpoint('arn:aws-cn:mpa:us-east-1:111122223333:session/t/s', false)).toThrow(/partition aws-cn/);
+    expect(() => mpaEndpoint('not-an-arn', false)).toThrow(/Cannot tell the MPA region/);
+  });
+});
+
+describe('reading MPA answers leniently', () => {
+  test('GetSession: approvals counted, threshold, ISO or epoch expiry, requester', () => {
+    expect(summarizeSession({
+      Status: 'PENDING',
+      ApprovalStrategy: { MofN: { MinApprovalsRequired: 2 } },
+      ApproverResponses: [{ Response: 'APPROVED' }, { Response: 'NO_RESPONSE' }, { Response: 'REJECTED' }],
+      ExpirationTime: '2026-12-02T10:00:00Z',
+      RequesterPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/Handler/s',
+      Unknown: { member: true },
+    })).toEqual({
+      status: 'PENDING', statusCode: undefined, message: undefined,
+      requesterPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/Handler/s',
+      approvals: 1, threshold: 2, expiresAt: '2026-12-02T10:00:00.000Z',
+    });
+    expect(summarizeSession({ ExpirationTime: 1796220000 }).expiresAt).toBe(new Date(1796220000 * 1000).toISOString());
+  });
+
+  test.each([undefined, null, {}, { Status: 7, ApproverResponses: 'x', ApprovalStrategy: [] }])('GetSession %p never throws', body => {
+    expect(summarizeSession(body)).toMatchObject({ approvals: 0, threshold: undefined });
+  });
+
+  test('GetApprovalTeam: status and the approvers who have not accepted', () => {
+    expect(summarizeTeam({
+      Status: 'PENDING', StatusCode: 'PENDING_ACTIVATION',
+      Approvers: [{ PrimaryIdentityId: 'alice', PrimaryIdentityStatus: 'ACCEPTED' }, { PrimaryIdentityId: 'bob', PrimaryIdentityStatus: 'PENDING' }, { ApproverId: 'a-3', PrimaryIdentityStatus: 'PENDING' }],
+    })).toEqual({ status: 'PENDING', statusCode: 'PENDING_ACTIVATION', message: undefined, approversPending: ['bob', 'a-3'] });
+  });
+
+  test('GetApprovalTeam without a status reads as UNKNOWN', () => {
+    expect(summarizeTeam({}).status).toBe('UNKNOWN');
+  });
+});
