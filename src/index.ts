@@ -1,2 +1,3 @@
 export * from './mpa-protected-operation';
 export * from './mpa-team-association';
+export * from './mpa-team-association-change-alarm';
