@@ -75,25 +75,32 @@ export function associationChangePattern(scope: ChangeAlarmScope): Record<string
 }
 
 /**
- * Where the alarm finds each fact it reports, as JSONPaths into the EventBridge event.
- * A path that an event lacks (the team ARN of a DisassociateMpaTeam call, the issuer of an
- * IAM user) is left out of the message by EventBridge, or rendered empty.
+ * Paths of the facts that every CloudTrail API call event carries, as JSONPaths into the
+ * EventBridge event: the alarm's message holds them as JSON values.
  */
-export const ALARM_EVENT_PATHS = {
+export const ALWAYS_PRESENT_EVENT_PATHS = {
   eventName: '$.detail.eventName',
   eventTime: '$.detail.eventTime',
   eventId: '$.detail.eventID',
-  requestId: '$.detail.requestID',
   account: '$.account',
-  region: '$.detail.awsRegion',
+  region: '$.region',
   sourceIpAddress: '$.detail.sourceIPAddress',
-  userAgent: '$.detail.userAgent',
-  errorCode: '$.detail.errorCode',
-  errorMessage: '$.detail.errorMessage',
-  callerArn: '$.detail.userIdentity.arn',
   callerType: '$.detail.userIdentity.type',
+} as const;
+
+/**
+ * Paths of facts that some events lack: the ARN of an AWS service caller, the session
+ * issuer of an IAM user, the request id of some calls, the error of a successful call, the
+ * team ARN of a DisassociateMpaTeam call. What EventBridge puts in place of a missing path
+ * is documented only as "that variable isn't created", so the message holds these inside a
+ * text (where an empty value still leaves valid JSON), never as bare JSON values.
+ */
+export const MAY_BE_ABSENT_EVENT_PATHS = {
+  callerArn: '$.detail.userIdentity.arn',
   callerAccountId: '$.detail.userIdentity.accountId',
   callerSessionIssuerArn: '$.detail.userIdentity.sessionContext.sessionIssuer.arn',
+  requestId: '$.detail.requestID',
+  errorCode: '$.detail.errorCode',
   /** Inferred (lower camel case): only AssociateMpaTeam carries a team ARN. */
   requestedMpaTeamArn: '$.detail.requestParameters.mpaTeamArn',
 } as const;

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ALARM_EVENT_PATHS, associationChangePattern } from './mpa-team-association-change-alarm-pattern';
+import { ALWAYS_PRESENT_EVENT_PATHS, associationChangePattern, MAY_BE_ABSENT_EVENT_PATHS } from './mpa-team-association-change-alarm-pattern';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 
 /**
@@ -80,11 +80,12 @@ export class MpaTeamAssociationChangeAlarm extends Construct {
 
   /**
    * The message the alarm sends to a target that sets no input of its own: a JSON
-   * object with the protected operation, the call (event name, time, region, account,
-   * source IP address, user agent, request and event ids, error code and message if the
-   * call failed), the caller (ARN, principal type, account, session issuer ARN) and the
-   * team ARN the call asked for (AssociateMpaTeam only). Fields that an event lacks are
-   * left empty.
+   * object with the protected operation (`protectedOperation`), the expected role
+   * (`expectedCallerRoleArn`), the call (`call`: event name, time, event id, account,
+   * region, source IP address), the caller's principal type (`caller.principalType`) and,
+   * in the text `details`, the caller's ARN, account and session issuer, the request id,
+   * the team ARN the call asked for (AssociateMpaTeam only) and the error code of a
+   * refused call. An item of `details` that the event lacks is left empty.
    */
   public readonly alarmInput: events.RuleTargetInput;
 
@@ -115,6 +116,8 @@ export class MpaTeamAssociationChangeAlarm extends Construct {
       },
     });
 
+    const always = ALWAYS_PRESENT_EVENT_PATHS;
+    const maybe = MAY_BE_ABSENT_EVENT_PATHS;
     this.alarmInput = events.RuleTargetInput.fromObject({
       alarm: expectedCallerRoleArn === undefined
         ? 'An MPA team association of AWS Payment Cryptography was changed'
@@ -122,24 +125,19 @@ export class MpaTeamAssociationChangeAlarm extends Construct {
       protectedOperation: action,
       expectedCallerRoleArn: expectedCallerRoleArn ?? '',
       call: {
-        eventName: field(ALARM_EVENT_PATHS.eventName),
-        eventTime: field(ALARM_EVENT_PATHS.eventTime),
-        region: field(ALARM_EVENT_PATHS.region),
-        account: field(ALARM_EVENT_PATHS.account),
-        sourceIpAddress: field(ALARM_EVENT_PATHS.sourceIpAddress),
-        userAgent: field(ALARM_EVENT_PATHS.userAgent),
-        requestId: field(ALARM_EVENT_PATHS.requestId),
-        eventId: field(ALARM_EVENT_PATHS.eventId),
-        errorCode: field(ALARM_EVENT_PATHS.errorCode),
-        errorMessage: field(ALARM_EVENT_PATHS.errorMessage),
-        requestedMpaTeamArn: field(ALARM_EVENT_PATHS.requestedMpaTeamArn),
+        eventName: field(always.eventName),
+        eventTime: field(always.eventTime),
+        eventId: field(always.eventId),
+        account: field(always.account),
+        region: field(always.region),
+        sourceIpAddress: field(always.sourceIpAddress),
       },
       caller: {
-        arn: field(ALARM_EVENT_PATHS.callerArn),
-        principalType: field(ALARM_EVENT_PATHS.callerType),
-        accountId: field(ALARM_EVENT_PATHS.callerAccountId),
-        sessionIssuerArn: field(ALARM_EVENT_PATHS.callerSessionIssuerArn),
+        principalType: field(always.callerType),
       },
+      details: `caller ${field(maybe.callerArn)} (account ${field(maybe.callerAccountId)}, ` +
+        `session issuer ${field(maybe.callerSessionIssuerArn)}); request id ${field(maybe.requestId)}; ` +
+        `requested MPA team ${field(maybe.requestedMpaTeamArn)}; error ${field(maybe.errorCode)}`,
     });
 
     this.addTarget(props.target);

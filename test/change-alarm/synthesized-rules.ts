@@ -18,7 +18,7 @@ export function onlyEventRule(template: Template): { logicalId: string; properti
 
 /**
  * A synthesized value with its `Fn::GetAtt <id>.Arn` references replaced by the concrete
- * ARNs given, as CloudFormation would resolve them. Any other intrinsic throws: a pattern
+ * ARNs given and `Fn::Join` joined, as CloudFormation would resolve them. Any other intrinsic throws: a pattern
  * is only checked once every value in it is concrete.
  */
 export function resolveArns(value: unknown, arnsByLogicalId: Record<string, string>): unknown {
@@ -36,6 +36,10 @@ export function resolveArns(value: unknown, arnsByLogicalId: Record<string, stri
       throw new Error(`no concrete value for ${JSON.stringify(object)}`);
     }
     return arn;
+  }
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join !== undefined) {
+    return join[1].map(part => resolveArns(part, arnsByLogicalId)).join(join[0]);
   }
   const intrinsic = Object.keys(object).find(key => key === 'Ref' || key.startsWith('Fn::'));
   if (intrinsic !== undefined) {
