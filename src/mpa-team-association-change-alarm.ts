@@ -2,8 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ALWAYS_PRESENT_EVENT_PATHS, associationChangePattern, MAY_BE_ABSENT_EVENT_PATHS } from './mpa-team-association-change-alarm-pattern';
+import { withDefaultInput } from './alarm-rule-target';
 import { MpaProtectedOperation } from './mpa-protected-operation';
+import { ALWAYS_PRESENT_EVENT_PATHS, associationChangePattern, MAY_BE_ABSENT_EVENT_PATHS } from './mpa-team-association-change-alarm-pattern';
 
 /**
  * How an `MpaTeamAssociation` reports changes made outside its pipeline.
@@ -148,13 +149,7 @@ export class MpaTeamAssociationChangeAlarm extends Construct {
    * receives `alarmInput`.
    */
   public addTarget(target: events.IRuleTarget): void {
-    const alarmInput = this.alarmInput;
-    this.rule.addTarget({
-      bind(rule: events.IRule, id?: string): events.RuleTargetConfig {
-        const config = target.bind(rule, id);
-        return { ...config, input: config.input ?? alarmInput };
-      },
-    });
+    this.rule.addTarget(withDefaultInput(target, this.alarmInput));
   }
 }
 

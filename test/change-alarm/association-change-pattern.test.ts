@@ -1,14 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import { MpaProtectedOperation, MpaTeamAssociation } from '../../src';
-import { LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   assumedRoleIdentity, federatedUserIdentity, iamUserIdentity, identityCenterIdentity,
   paymentCryptographyApiCall, rootIdentity,
 } from './cloudtrail-events';
 import { matchesPattern } from './event-pattern-matcher';
 import { concreteEventPattern } from './synthesized-rules';
+import { MpaProtectedOperation, MpaTeamAssociation } from '../../src';
+import { LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 /*
  * The rule of `changeAlarm` against CloudTrail events of AssociateMpaTeam and

@@ -5,12 +5,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { MpaProtectedOperation, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
-import { CROSS_ACCOUNT_TEAM_ARN, LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
 import { assumedRoleIdentity, iamUserIdentity, paymentCryptographyApiCall } from './cloudtrail-events';
 import { matchesPattern } from './event-pattern-matcher';
 import { transformInput } from './input-transformer';
 import { concreteEventPattern, eventRules, onlyEventRule, resolveArns } from './synthesized-rules';
+import { MpaProtectedOperation, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
+import { CROSS_ACCOUNT_TEAM_ARN, LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 const HANDLER_ROLE_ARN = `arn:aws:iam::${STACK_ENV.account}:role/TestStack-HandlerRole-1A2B3C4D5E6F`;
 

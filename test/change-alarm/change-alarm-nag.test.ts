@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as nag3 from 'cdk-nag';
 import * as nag2 from 'cdk-nag-v2';
-import { MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
+import { MpaApprovalTeamChangeAlarm, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
 import { LOCAL_TEAM_ARN, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 /*
@@ -18,7 +18,7 @@ import { LOCAL_TEAM_ARN, newStack, STACK_ENV } from '../construct-helpers/stacks
  */
 
 /** Paths of the constructs this file answers for: the alarm and the docs' topic and key. */
-const ALARM_PATHS = [/\/ChangeAlarm\//, /\/Changes\//, /^TestStack\/AlarmTopic\//, /^TestStack\/AlarmTopicKey\//];
+const ALARM_PATHS = [/\/ChangeAlarm\//, /\/Changes\//, /\/TeamActivity\//, /^TestStack\/AlarmTopic\//, /^TestStack\/AlarmTopicKey\//];
 
 function compliantTopic(stack: Stack): sns.ITopic {
   const key = new kms.Key(stack, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts MPA association alarms' });
@@ -39,6 +39,15 @@ function associationWithAlarm(): Stack {
   new MpaTeamAssociation(stack, 'RootCertificateApproval', {
     mpaTeamArn: LOCAL_TEAM_ARN,
     changeAlarm: { target: new targets.SnsTopic(compliantTopic(stack)) },
+  });
+  return stack;
+}
+
+function approvalTeamAlarm(): Stack {
+  const stack = newStack();
+  new MpaApprovalTeamChangeAlarm(stack, 'TeamActivity', {
+    mpaTeamArn: `arn:aws:mpa:${STACK_ENV.region}:${STACK_ENV.account}:approval-team/payments-approvers`,
+    target: new targets.SnsTopic(compliantTopic(stack)),
   });
   return stack;
 }
@@ -78,6 +87,7 @@ function findingsV2(stack: Stack, pack: nag2.NagPack): string[] {
 describe.each([
   ['standalone MpaTeamAssociationChangeAlarm', standaloneAlarm],
   ['MpaTeamAssociation changeAlarm', associationWithAlarm],
+  ['MpaApprovalTeamChangeAlarm', approvalTeamAlarm],
 ])('%s', (_name, build) => {
   test.each(Object.entries(PACKS_V3))('cdk-nag 3 %s finds nothing in the alarm', (_pack, makePack) => {
     expect(findingsV3(build(), makePack())).toEqual([]);
