@@ -50,11 +50,14 @@ export interface MpaApprovalTeamChangeAlarmProps {
  * the association calls in the region of the protected operation.
  *
  * @example
- * declare const topic: aws_sns.ITopic;
+ * import { aws_events_targets as targets, aws_sns as sns } from 'aws-cdk-lib';
+ * import { MpaApprovalTeamChangeAlarm } from 'cdk-mpa-team-association';
+ *
+ * declare const topic: sns.ITopic;
  * declare const team: aws_mpa.CfnApprovalTeam;
  * new MpaApprovalTeamChangeAlarm(this, 'RootCaApproversActivity', {
  *   mpaTeamArn: team.attrArn,
- *   target: new aws_events_targets.SnsTopic(topic),
+ *   target: new targets.SnsTopic(topic),
  * });
  */
 export class MpaApprovalTeamChangeAlarm extends Construct {

@@ -67,12 +67,15 @@ export interface MpaTeamAssociationChangeAlarmProps extends MpaTeamAssociationCh
  * changes) are recorded in MPA's region, us-east-1, and are not seen here.
  *
  * @example
- * declare const topic: aws_sns.ITopic;
- * declare const pipelineRole: aws_iam.IRole;
+ * import { aws_events_targets as targets, aws_iam as iam, aws_sns as sns } from 'aws-cdk-lib';
+ * import { MpaTeamAssociationChangeAlarm } from 'cdk-mpa-team-association';
+ *
+ * declare const topic: sns.ITopic;
+ * declare const pipelineRole: iam.IRole;
  * new MpaTeamAssociationChangeAlarm(this, 'RootCertificateImportApprovalChanges', {
  *   action: MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE,
  *   expectedCallerRole: pipelineRole,
- *   target: new aws_events_targets.SnsTopic(topic),
+ *   target: new targets.SnsTopic(topic),
  * });
  */
 export class MpaTeamAssociationChangeAlarm extends Construct {
