@@ -45,6 +45,8 @@ export class MpaTeamAssociationProvider extends Construct {
   public readonly serviceToken: string;
   /** The timeouts the waiter was built with. */
   public readonly timeouts: ProviderTimeouts;
+  /** The role of the handler functions: the one principal expected to change the associations. */
+  public readonly handlerRole: iam.IRole;
 
   private readonly firstAssociationPath: string;
   private readonly approvalTimeoutSeconds: number;
@@ -62,6 +64,7 @@ export class MpaTeamAssociationProvider extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Associates and disassociates AWS Payment Cryptography MPA teams (cdk-mpa-team-association)',
     });
+    this.handlerRole = handlerRole;
     // Write access to its own log group instead of AWSLambdaBasicExecutionRole (logs:* on every group).
     handlerLogGroup.grants.write(handlerRole);
     this.permissions = new HandlerTeamPermissions(handlerRole);

@@ -2,6 +2,7 @@ import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AssociationResourceProperties, ATTRIBUTE, RESOURCE_TYPE } from './handler-contract';
 import { MpaProtectedOperation } from './mpa-protected-operation';
+import { MpaTeamAssociationChangeAlarm, MpaTeamAssociationChangeAlarmOptions } from './mpa-team-association-change-alarm';
 import { MpaTeamAssociationProvider } from './mpa-team-association-provider';
 import { resolveAssociationSettings } from './mpa-team-association-settings';
 
@@ -82,6 +83,17 @@ export interface MpaTeamAssociationProps {
    * @default true
    */
   readonly reportApprovalProgress?: boolean;
+
+  /**
+   * Reports every AssociateMpaTeam or DisassociateMpaTeam call for this action, in this
+   * stack's account and region, made by any principal other than the handler of this
+   * library (a person in the console, a script, another pipeline), to the target given.
+   * See `MpaTeamAssociationChangeAlarm`: it needs a CloudTrail trail that records
+   * management events in this region.
+   *
+   * @default - no alarm
+   */
+  readonly changeAlarm?: MpaTeamAssociationChangeAlarmOptions;
 }
 
 /**
@@ -122,6 +134,11 @@ export class MpaTeamAssociation extends Construct {
    */
   public readonly attrMpaSessionArn: string;
 
+  /**
+   * The alarm on changes made outside the pipeline, if `changeAlarm` was given.
+   */
+  public readonly changeAlarm?: MpaTeamAssociationChangeAlarm;
+
   constructor(scope: Construct, id: string, props: MpaTeamAssociationProps) {
     super(scope, id);
 
@@ -149,5 +166,13 @@ export class MpaTeamAssociation extends Construct {
     this.attrAssociationState = resource.getAttString(ATTRIBUTE.ASSOCIATION_STATE);
     this.attrMpaTeamArn = resource.getAttString(ATTRIBUTE.MPA_TEAM_ARN);
     this.attrMpaSessionArn = resource.getAttString(ATTRIBUTE.MPA_SESSION_ARN);
+
+    if (props.changeAlarm !== undefined) {
+      this.changeAlarm = new MpaTeamAssociationChangeAlarm(this, 'ChangeAlarm', {
+        ...props.changeAlarm,
+        action: props.action,
+        expectedCallerRole: provider.handlerRole,
+      });
+    }
   }
 }
