@@ -24,7 +24,7 @@ import { ApprovalTeams, type TeamRecord, type TeamScript } from './approval-team
 import { accessDenied, partitionOf, type AuthorizationRequest, type AuthorizedService, type Authorizer } from './authorization';
 import { errorFault, FaultInjector, isErrorFault, type FaultKind, type FaultSpec, type RandomFaultSpec } from './fault-injector';
 import { sessionOutput, teamOutput, type TimestampFormat } from './mpa-api';
-import { ParameterStore, type ParameterSnapshot } from './parameter-store';
+import { ParameterStore, type ParameterSnapshot, type PathPaging } from './parameter-store';
 import { RequestDelays, type TimeSource } from './request-delays';
 import { ServiceError } from './service-error';
 import { DEFAULT_WORLD, type ServiceWorld } from './service-worlds';
@@ -52,7 +52,7 @@ export type {
 export type { ApprovalTeamStatus, ApproverIdentityStatus, TeamRecord, TeamScript } from './approval-teams';
 export type { AuthorizationRequest, AuthorizedService, Authorizer } from './authorization';
 export { HANG_CAP_MS, type FaultKind, type FaultSpec, type RandomFaultSpec } from './fault-injector';
-export type { ParameterSnapshot } from './parameter-store';
+export type { ParameterSnapshot, PathPaging } from './parameter-store';
 export type { TimeSource } from './request-delays';
 export { DEFAULT_WORLD, WORLD_DIMENSIONS, WORLDS, worldName, type ServiceWorld } from './service-worlds';
 export { sigV4ShapedHeaders, type ErrorNameStyle, type OperationName } from './wire-protocol';
@@ -103,6 +103,11 @@ export interface FakeControlPlaneOptions {
    * CancelSession idempotent). Other ended sessions always answer ConflictException. @default 'conflict'
    */
   readonly repeatCancel?: 'conflict' | 'success';
+  /**
+   * GetParametersByPath paging: full pages, or SSM's documented best effort (an empty first
+   * page with a NextToken, then pages of at most half of MaxResults). @default 'full'
+   */
+  readonly parametersByPathPaging?: PathPaging;
 }
 
 /** One request as the fake saw it. */
@@ -190,7 +195,8 @@ export class FakeControlPlane {
         ?? `arn:aws:sts::${this.accountId}:assumed-role/SecurityAdmin/out-of-band`,
     }, teamArn => this.teams.problemAssociating(teamArn));
     this.parameterStore = new ParameterStore(() => this.now(),
-      name => `arn:${partitionOf(this.region)}:ssm:${this.region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`);
+      name => `arn:${partitionOf(this.region)}:ssm:${this.region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+      options.parametersByPathPaging);
     this.server = http.createServer((req, res) => {
       void this.handle(req, res).catch((error: unknown) => this.answerUnexpected(res, error));
     });

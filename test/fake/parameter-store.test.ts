@@ -203,6 +203,31 @@ describe('GetParametersByPath', () => {
   });
 });
 
+describe('GetParametersByPath with parametersByPathPaging "best-effort"', () => {
+  test('the first page is empty with a NextToken, later pages hold at most half of MaxResults, and all arrive', async () => {
+    const other = await FakeControlPlane.start({ parametersByPathPaging: 'best-effort' });
+    const otherSsm = ssmClient(other);
+    try {
+      for (const leaf of ['a', 'b', 'c', 'd', 'e']) other.putParameter(`${ROOT}/${leaf}`, leaf);
+      const sizes: number[] = [];
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await otherSsm.send(new GetParametersByPathCommand({ Path: ROOT, MaxResults: 4, NextToken: token }));
+        sizes.push(page.Parameters!.length);
+        seen.push(...page.Parameters!.map(p => p.Value!));
+        token = page.NextToken;
+      } while (token);
+
+      expect(sizes).toEqual([0, 2, 2, 1]);
+      expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+    } finally {
+      otherSsm.destroy();
+      await other.stop();
+    }
+  });
+});
+
 describe('scripting, faults and the wire', () => {
   test('putParameter, deleteParameter and parameters() change and show the store out of band', async () => {
     fake.putParameter(RECORD, 'seeded');

@@ -40,6 +40,14 @@ const PATH_RULES = 'The parameter doesn\'t meet the parameter name requirements.
   + 'It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). '
   + 'All sub-paths, if specified, must use the forward slash symbol "/".';
 
+/**
+ * GetParametersByPath pages: `full` pages hold MaxResults items until the last. SSM documents
+ * its results as best effort ("between zero and the value of MaxResults", with a NextToken):
+ * `best-effort` answers the first page of every listing empty with a NextToken and later pages
+ * with at most half of MaxResults, so a reader that stops at a short or empty page misses records.
+ */
+export type PathPaging = 'full' | 'best-effort';
+
 export class ParameterStore {
   private readonly stored = new Map<string, StoredParameter>();
 
@@ -47,6 +55,7 @@ export class ParameterStore {
     private readonly now: () => number,
     /** `arn:<partition>:ssm:<region>:<account>:parameter/...` of a name. */
     readonly arnOf: (name: string) => string,
+    private readonly paging: PathPaging = 'full',
   ) {}
 
   execute(operation: SsmOperation, input: Record<string, unknown>): Record<string, unknown> {
@@ -142,11 +151,12 @@ export class ParameterStore {
       .sort(byName);
     const after = nextToken === undefined ? undefined : decodeToken(nextToken, path, recursive);
     const remaining = after === undefined ? matching : matching.filter(p => p.name > after);
-    const page = remaining.slice(0, maxResults);
+    const pageSize = this.paging === 'full' ? maxResults : nextToken === undefined ? 0 : Math.ceil(maxResults / 2);
+    const page = remaining.slice(0, pageSize);
     const more = remaining.length > page.length;
     return {
       Parameters: page.map(p => this.describe(p)),
-      ...(more && { NextToken: encodeToken(page[page.length - 1].name, path, recursive) }),
+      ...(more && { NextToken: encodeToken(page.length > 0 ? page[page.length - 1].name : after ?? '', path, recursive) }),
     };
   }
 
