@@ -8,7 +8,6 @@
  * Plain module, no jest: used by tests, `npm run demo` and the benchmark alike.
  * What it models and which undocumented behaviours it can play: README.md next to this file.
  */
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -21,28 +20,14 @@ import {
   type SessionRecord,
 } from './approval-state-machine';
 import { ApprovalTeams, type TeamRecord, type TeamScript } from './approval-teams';
-import { accessDenied, partitionOf, type AuthorizationRequest, type AuthorizedService, type Authorizer } from './authorization';
-import { errorFault, FaultInjector, isErrorFault, type FaultKind, type FaultSpec, type RandomFaultSpec } from './fault-injector';
-import { sessionOutput, teamOutput, type TimestampFormat } from './mpa-api';
+import { partitionOf, type Authorizer } from './authorization';
+import { FaultInjector, type FaultSpec, type RandomFaultSpec } from './fault-injector';
+import type { TimestampFormat } from './mpa-api';
 import { ParameterStore, type ParameterSnapshot, type PathPaging } from './parameter-store';
 import { RequestDelays, type TimeSource } from './request-delays';
-import { ServiceError } from './service-error';
+import { RequestHandler, type RecordedRequest } from './request-handler';
 import { DEFAULT_WORLD, type ServiceWorld } from './service-worlds';
-import { extendAssociationOutput, extendOutput } from './vocabulary';
-import {
-  CONTROL_PLANE_CONTENT_TYPE,
-  CONTROL_PLANE_ERROR_NAMESPACE,
-  MPA_CONTENT_TYPE,
-  MPA_ERROR_NAMESPACE,
-  MUTATING_OPERATIONS,
-  parseRequest,
-  PROTOCOL_ERROR_NAMESPACE,
-  renderError,
-  SSM_CONTENT_TYPE,
-  SSM_ERROR_NAMESPACE,
-  type ErrorNameStyle,
-  type ParsedRequest,
-} from './wire-protocol';
+import { MUTATING_OPERATIONS, type ErrorNameStyle } from './wire-protocol';
 
 export { DEFAULT_ACTION, SESSION_LIFETIME_MS } from './approval-state-machine';
 export type {
@@ -55,10 +40,8 @@ export { HANG_CAP_MS, type FaultKind, type FaultSpec, type RandomFaultSpec } fro
 export type { ParameterSnapshot, PathPaging } from './parameter-store';
 export type { TimeSource } from './request-delays';
 export { DEFAULT_WORLD, WORLD_DIMENSIONS, WORLDS, worldName, type ServiceWorld } from './service-worlds';
+export { SIMULATION_TAG_HEADER, type RecordedRequest } from './request-handler';
 export { sigV4ShapedHeaders, type ErrorNameStyle, type OperationName } from './wire-protocol';
-
-/** The header a simulator sets to attribute requests (and the sessions they open) to its own steps. */
-export const SIMULATION_TAG_HEADER = 'x-simulation-tag';
 
 export interface FakeControlPlaneOptions {
   /** Region of the control plane and of SSM; requests signed for another region are refused. @default 'us-east-1' */
@@ -110,32 +93,6 @@ export interface FakeControlPlaneOptions {
   readonly parametersByPathPaging?: PathPaging;
 }
 
-/** One request as the fake saw it. */
-export interface RecordedRequest {
-  /** Operation name, or whatever the request named when it was refused before routing. */
-  readonly operation: string;
-  readonly input: unknown;
-  /** HTTP status sent; 0 when the client got no answer (drop, hang, hangup-after-commit, client gone). */
-  readonly status: number;
-  readonly errorName?: string;
-  /** Fake-clock time of arrival, epoch ms. */
-  readonly at: number;
-  readonly fault?: FaultKind;
-  /** The request's `x-simulation-tag` header, if it had one. */
-  readonly tag?: string;
-}
-
-interface ServiceProtocol {
-  readonly contentType: string;
-  readonly namespace: string;
-}
-
-const PROTOCOLS: Record<AuthorizedService, ServiceProtocol> = {
-  'payment-cryptography': { contentType: CONTROL_PLANE_CONTENT_TYPE, namespace: CONTROL_PLANE_ERROR_NAMESPACE },
-  'mpa': { contentType: MPA_CONTENT_TYPE, namespace: MPA_ERROR_NAMESPACE },
-  'ssm': { contentType: SSM_CONTENT_TYPE, namespace: SSM_ERROR_NAMESPACE },
-};
-const SERVICE_OF: Record<ParsedRequest['route'], AuthorizedService> = { 'control-plane': 'payment-cryptography', 'mpa': 'mpa', 'ssm': 'ssm' };
 
 export class FakeControlPlane {
   static async start(options: FakeControlPlaneOptions = {}): Promise<FakeControlPlane> {
@@ -197,8 +154,24 @@ export class FakeControlPlane {
     this.parameterStore = new ParameterStore(() => this.now(),
       name => `arn:${partitionOf(this.region)}:ssm:${this.region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
       options.parametersByPathPaging);
+    const handler = new RequestHandler({
+      region: this.region,
+      mpaRegion: this.mpaRegion,
+      requesterPrincipalArn: this.requesterPrincipalArn,
+      errorNameStyle: this.errorNameStyle,
+      timestampFormat: this.timestampFormat,
+      repeatCancel: this.repeatCancel,
+      machine: this.machine,
+      teams: this.teams,
+      parameterStore: this.parameterStore,
+      faults: this.faults,
+      delays: this.delays,
+      log: this.log,
+      now: () => this.now(),
+      authorizer: () => this.authorizer,
+    });
     this.server = http.createServer((req, res) => {
-      void this.handle(req, res).catch((error: unknown) => this.answerUnexpected(res, error));
+      void handler.handle(req, res).catch((error: unknown) => handler.answerUnexpected(res, error));
     });
     this.server.on('connection', socket => {
       this.sockets.add(socket);
@@ -401,7 +374,7 @@ export class FakeControlPlane {
     });
   }
 
-  // ---- request handling -------------------------------------------------------
+  // ---- serving ----------------------------------------------------------------
 
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -412,181 +385,4 @@ export class FakeControlPlane {
       });
     });
   }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const at = this.now();
-    const tagHeader = req.headers[SIMULATION_TAG_HEADER];
-    const tag = Array.isArray(tagHeader) ? tagHeader[0] : tagHeader;
-    const request = parseRequest(req, body, { region: this.region, mpaRegion: this.mpaRegion });
-    if (request.route === 'rejected') {
-      this.answerError(res, request.error, this.errorNameStyle, PROTOCOL_ERROR_NAMESPACE, CONTROL_PLANE_CONTENT_TYPE);
-      this.log.push({
-        operation: request.operation,
-        input: request.input,
-        status: request.error.status,
-        errorName: request.error.errorName,
-        at,
-        ...(tag !== undefined && { tag }),
-      });
-      return;
-    }
-
-    const service = SERVICE_OF[request.route];
-    const { contentType, namespace } = PROTOCOLS[service];
-    // restJson services name errors in the X-Amzn-ErrorType header; SSM sends a bare __type.
-    const defaultStyle: ErrorNameStyle = service === 'mpa' ? 'header' : service === 'ssm' ? 'bare' : this.errorNameStyle;
-    let fault: ReturnType<FaultInjector['next']>;
-    const record = (status: number, errorName?: string) => this.log.push({
-      operation: request.operation,
-      input: request.input,
-      status,
-      at,
-      ...(errorName !== undefined && { errorName }),
-      ...(fault && { fault: fault.kind }),
-      ...(tag !== undefined && { tag }),
-    });
-    const fail = (error: ServiceError, style: ErrorNameStyle = defaultStyle) => {
-      this.answerError(res, error, style, namespace, contentType);
-      record(error.status, error.errorName);
-    };
-
-    const authorization = this.authorizationFor(service, request);
-    if (this.authorizer && !this.authorizer(authorization)) return fail(accessDenied(this.requesterPrincipalArn, authorization));
-
-    fault = this.faults.next(request.operation);
-    if (fault && (fault.delayMs > 0 || fault.kind === 'hang')) {
-      const end = await this.delays.wait(fault.delayMs, req.socket, { untilClientLeaves: fault.kind === 'hang' });
-      // A client that gave up never had its request applied (hangup-after-commit models the other case).
-      if (end !== 'elapsed' || fault.kind === 'hang') {
-        record(0);
-        return void req.socket.destroy();
-      }
-    }
-    if (fault?.kind === 'drop') {
-      record(0);
-      return void req.socket.destroy();
-    }
-    if (fault && isErrorFault(fault.kind)) {
-      const { errorName, status, message } = errorFault(service, fault.kind);
-      return fail(new ServiceError(errorName, status, fault.message ?? message), fault.errorNameStyle ?? defaultStyle);
-    }
-
-    let output: Record<string, unknown> | undefined;
-    let error: ServiceError | undefined;
-    try {
-      output = this.execute(request, tag);
-    } catch (caught) {
-      if (!(caught instanceof ServiceError)) throw caught;
-      error = caught;
-    }
-    if (fault?.kind === 'hangup-after-commit') {
-      record(0, error?.errorName);
-      return void req.socket.destroy();
-    }
-    if (error) return fail(error);
-    answer(res, 200, contentType, output);
-    record(200);
-  }
-
-  /** The operation's output; undefined for an empty body (MPA's CancelSession). */
-  private execute(request: ParsedRequest, tag: string | undefined): Record<string, unknown> | undefined {
-    const extended = this.machine.world.vocabulary === 'extended';
-    switch (request.route) {
-      case 'control-plane': {
-        const output = this.executeControlPlane(request, { requesterPrincipalArn: this.requesterPrincipalArn, ...(tag !== undefined && { tag }) });
-        return extended ? extendAssociationOutput(output) : output;
-      }
-      case 'mpa': {
-        const output = this.executeMpa(request);
-        return output && extended ? extendOutput(output) : output;
-      }
-      case 'ssm':
-        return this.parameterStore.execute(request.operation, request.input);
-    }
-  }
-
-  private executeControlPlane(request: ParsedRequest & { route: 'control-plane' }, context: { requesterPrincipalArn: string; tag?: string }): Record<string, unknown> {
-    switch (request.operation) {
-      case 'AssociateMpaTeam': return { MpaTeamAssociation: this.machine.associate(request.input, context) };
-      case 'DisassociateMpaTeam': return { MpaTeamAssociation: this.machine.disassociate(request.input, context) };
-      case 'GetMpaTeamAssociation': {
-        const association = this.machine.get(request.input);
-        return association ? { MpaTeamAssociation: association } : {};
-      }
-    }
-  }
-
-  private executeMpa(request: ParsedRequest & { route: 'mpa' }): Record<string, unknown> | undefined {
-    const arn = 'SessionArn' in request.input ? request.input.SessionArn : request.input.Arn;
-    switch (request.operation) {
-      case 'GetSession': return sessionOutput(this.machine.getSession(arn), this.timestampFormat, this.region);
-      case 'CancelSession': return void this.machine.cancelSession(arn, this.repeatCancel);
-      case 'GetApprovalTeam': return teamOutput(this.teams.get(arn), this.timestampFormat);
-    }
-  }
-
-  /** The IAM action and resource of a routed request, as the authorizer sees them. */
-  private authorizationFor(service: AuthorizedService, request: ParsedRequest): AuthorizationRequest {
-    const action = `${service}:${request.operation}`;
-    switch (request.route) {
-      case 'control-plane': {
-        const resource = request.operation === 'AssociateMpaTeam'
-          ? stringMember(request.input, 'MpaTeamArn')
-          : this.associatedTeamFor(stringMember(request.input, 'Action'));
-        return { service, action, ...(resource !== undefined && { resource }) };
-      }
-      case 'mpa':
-        return { service, action, resource: 'SessionArn' in request.input ? request.input.SessionArn : request.input.Arn };
-      case 'ssm': {
-        const name = stringMember(request.input, request.operation === 'GetParametersByPath' ? 'Path' : 'Name');
-        return { service, action, ...(name !== undefined && { resource: this.parameterStore.arnOf(name.trim()) }) };
-      }
-    }
-  }
-
-  private associatedTeamFor(action: string | undefined): string | undefined {
-    if (action === undefined) return undefined;
-    this.machine.settleDue();
-    return this.machine.associatedTeam(action);
-  }
-
-  private answerError(res: http.ServerResponse, error: ServiceError, style: ErrorNameStyle, namespace: string, contentType: string): void {
-    const rendered = renderError(error, style, namespace);
-    answer(res, rendered.status, contentType, rendered.body, rendered.headers);
-  }
-
-  /** A bug in the fake answers 500 rather than crashing the test process. */
-  private answerUnexpected(res: http.ServerResponse, error: unknown): void {
-    if (res.headersSent || res.destroyed) return;
-    const message = `Fake control plane bug: ${error instanceof Error ? error.stack : String(error)}`;
-    this.answerError(res, new ServiceError('InternalServerException', 500, message), 'namespaced', CONTROL_PLANE_ERROR_NAMESPACE,
-      CONTROL_PLANE_CONTENT_TYPE);
-  }
-}
-
-/** Writes one answer; `body` undefined sends an empty body (as MPA's CancelSession does). */
-function answer(res: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    ...(body !== undefined && { 'Content-Type': contentType }),
-    'Content-Length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function stringMember(input: Record<string, unknown>, member: string): string | undefined {
-  const value = input[member];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
