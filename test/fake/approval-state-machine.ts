@@ -3,17 +3,17 @@
  * sessions that move an association between states. Wire-agnostic: operations take the
  * decoded JSON input, return the output shape, and throw ServiceError.
  *
- * Behaviours the fact sheet marks as inferred are chosen by ApprovalPolicy (see README.md).
+ * Behaviours the references leave open are chosen by the ServiceWorld (see README.md).
  */
 import { randomUUID } from 'node:crypto';
+import {
+  actionErrors, arnErrors, commentErrors, MPA_TEAM_ARN_PATTERN, readString, SESSION_ARN_PATTERN, teamArnErrors, throwIfInvalid,
+} from './input-validation';
 import { conflictError, resourceNotFound, ServiceError, validationError } from './service-error';
+import type { ServiceWorld } from './service-worlds';
 
-export const KNOWN_ACTIONS: readonly string[] = ['IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE'];
+export { KNOWN_ACTIONS, MPA_TEAM_ARN_PATTERN } from './input-validation';
 export const DEFAULT_ACTION = 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE';
-export const MPA_TEAM_ARN_PATTERN = /^arn:aws(-[^:]+)?:mpa:[a-z0-9-]{1,20}:[0-9]{12}:approval-team\/[a-zA-Z0-9._-]+$/;
-const SESSION_ARN_PATTERN = /^arn:aws(-[^:]+)?:mpa:[a-z0-9-]{1,20}:[0-9]{12}:session\/[a-zA-Z0-9._-]+\/[a-zA-Z0-9_-]+$/;
-const MPA_TEAM_ARN_LENGTH = { min: 20, max: 2048 };
-const MAX_REQUESTER_COMMENT_LENGTH = 200;
 /** MPA documents that a session lives at most 24 hours. */
 export const SESSION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -24,9 +24,13 @@ export type Resolution = 'approve' | 'deny' | 'expire' | 'cancel';
 export type SessionOutcome = 'approved' | 'denied' | 'expired' | 'cancelled';
 /** Values of MPA's GetSessionResponseApproverResponse.Response. */
 export type ApproverResponse = 'APPROVED' | 'REJECTED' | 'NO_RESPONSE';
-/** `associate`: first association; `change-team`: another team while one is active; `disassociate`. */
-export type SessionKind = 'associate' | 'change-team' | 'disassociate';
+/**
+ * `associate`: first association; `change-team`: another team while one is active;
+ * `reassociate`: the active team again (world `sameTeamWhileActive: 'approval'`); `disassociate`.
+ */
+export type SessionKind = 'associate' | 'change-team' | 'reassociate' | 'disassociate';
 
+/** The two behaviours the first version of the fake could switch; kept for setPolicy(). */
 export interface ApprovalPolicy {
   /** A first association (none before) takes effect at once, or waits for the new team's approval. */
   readonly firstAssociation: 'immediate' | 'approval';
@@ -39,12 +43,21 @@ export interface SessionSettings {
   readonly minApprovalsRequired: number;
   /** NumberOfApprovers (at least minApprovalsRequired). */
   readonly numberOfApprovers: number;
+  /** Requester of sessions seeded with setAssociation() (someone else than the handler). */
+  readonly outOfBandRequesterPrincipalArn: string;
+}
+
+/** Who makes a control-plane call: the requester of any session it opens, and its simulation tag. */
+export interface CallContext {
+  readonly requesterPrincipalArn: string;
+  readonly tag?: string;
 }
 
 /** Output shapes, exactly as on the wire (InitiationDate in epoch seconds). */
 export interface MpaStatusOutput {
   readonly MpaSessionArn: string;
-  readonly Status: SessionStatus;
+  /** `CREATING` only in the `extended` vocabulary, on the first read after the call that opened the session. */
+  readonly Status: SessionStatus | 'CREATING';
   readonly InitiationDate: number;
   readonly StatusMessage?: string;
 }
@@ -70,9 +83,15 @@ export interface SessionRecord {
   readonly approvalTeamArn: string;
   /** The team the association names while the session is pending. */
   readonly requestedTeamArn: string;
-  /** For `change-team`: the team restored when the session does not succeed. */
+  /** For `change-team` and `reassociate`: the team restored when the session does not succeed. */
   readonly previousTeamArn?: string;
   readonly requesterComment?: string;
+  /** MPA's RequesterPrincipalArn: the caller that opened it, or the out-of-band requester for seeds. */
+  readonly requesterPrincipalArn: string;
+  /** MPA's ActionName: the control-plane operation that opened it (inferred naming). */
+  readonly actionName: 'AssociateMpaTeam' | 'DisassociateMpaTeam';
+  /** The `x-simulation-tag` header of the call that opened it, if any. */
+  readonly openedByTag?: string;
   readonly initiatedAtMs: number;
   readonly expiresAtMs: number;
   readonly minApprovalsRequired: number;
@@ -102,6 +121,8 @@ export interface AssociationSeed {
   };
   /** For UPDATE_PENDING: the team active before, making the seeded session a team change. */
   readonly previousTeamArn?: string;
+  /** Requester of the seeded session. @default the fake's outOfBandRequesterPrincipalArn */
+  readonly requesterPrincipalArn?: string;
 }
 
 interface Association {
@@ -121,24 +142,33 @@ interface ResolutionTrigger {
   deadlineMs?: number;
 }
 
+/** Says why a team cannot be associated (not ACTIVE, deleted), or undefined when it can. */
+export type TeamCheck = (teamArn: string) => string | undefined;
+
 const OUTCOME_OF: Record<Resolution, SessionOutcome> = { approve: 'approved', deny: 'denied', expire: 'expired', cancel: 'cancelled' };
 const DEFAULT_MESSAGE: Record<Exclude<Resolution, 'approve'>, string> = {
   deny: 'The approval team rejected the request.',
   expire: 'The approval session expired before enough approvers responded.',
   cancel: 'The approval session was cancelled.',
 };
+const CANCELLED_BY_REQUESTER_MESSAGE = 'The approval session was cancelled by its requester.';
 const SUPERSEDED_MESSAGE = 'Superseded by an out-of-band change to the association.';
 
 export class ApprovalStateMachine {
   private readonly associations = new Map<string, Association>();
   private readonly allSessions: SessionRecord[] = [];
   private readonly pendingByAction = new Map<string, SessionRecord>();
+  /** The association as it was before each session's call, restored in world `endedSessionLeaves: 'nothing'`. */
+  private readonly before = new Map<string, Association | undefined>();
+  /** Sessions opened by a call that no GetMpaTeamAssociation has read yet (vocabulary `extended`: CREATING). */
+  private readonly unread = new Set<string>();
   private triggers: ResolutionTrigger[] = [];
 
   constructor(
     private readonly now: () => number,
-    public policy: ApprovalPolicy,
+    public world: ServiceWorld,
     private readonly settings: SessionSettings,
+    private readonly teamCheck: TeamCheck = () => undefined,
   ) {
     if (!(settings.minApprovalsRequired >= 1 && settings.numberOfApprovers >= settings.minApprovalsRequired)) {
       throw new RangeError('need 1 <= minApprovalsRequired <= numberOfApprovers');
@@ -152,64 +182,98 @@ export class ApprovalStateMachine {
 
   // ---- operations -------------------------------------------------------
 
-  associate(input: Record<string, unknown>): MpaTeamAssociationOutput {
+  associate(input: Record<string, unknown>, context: CallContext): MpaTeamAssociationOutput {
     const action = readString(input, 'Action');
     const teamArn = readString(input, 'MpaTeamArn');
     const comment = readString(input, 'RequesterComment');
     throwIfInvalid([...actionErrors(action), ...teamArnErrors(teamArn), ...commentErrors(comment)]);
-    const requestedTeam = teamArn!;
+    const requested = teamArn!;
+    const teamProblem = this.teamCheck(requested);
+    if (teamProblem) throw validationError(teamProblem);
     this.settleDue();
 
     const current = this.associations.get(action!);
-    if (current) this.throwIfPending(action!, current);
+    const open = (kind: SessionKind, approvalTeam: string, previous?: string) =>
+      this.startPendingChange(action!, kind, approvalTeam, requested, previous, comment, context);
     if (!current) {
-      if (this.policy.firstAssociation === 'immediate') {
-        this.associations.set(action!, { teamArn: requestedTeam, state: 'ACTIVE' });
-      } else {
-        this.startPendingChange(action!, 'associate', requestedTeam, requestedTeam, undefined, comment);
+      if (this.world.firstAssociation === 'immediate') this.associations.set(action!, { teamArn: requested, state: 'ACTIVE' });
+      else open('associate', requested);
+    } else if (current.state !== 'ACTIVE') {
+      const samePendingChange = current.state === 'UPDATE_PENDING' && current.teamArn === requested;
+      if (!(samePendingChange && this.world.callWhilePending === 'idempotent')) this.throwPending(action!, current);
+    } else if (current.teamArn !== requested) {
+      switch (this.world.otherTeamWhileActive) {
+        case 'conflict':
+          throw conflictError(`Action ${action} is already associated with approval team ${current.teamArn}; disassociate it first.`);
+        case 'immediate':
+          this.associations.set(action!, { teamArn: requested, state: 'ACTIVE' });
+          break;
+        case 'approval':
+          open('change-team', current.teamArn, current.teamArn);
+          break;
       }
-    } else if (current.teamArn !== requestedTeam) {
-      if (this.policy.teamChange === 'conflict') {
-        throw conflictError(`Action ${action} is already associated with approval team ${current.teamArn}; disassociate it first.`);
-      }
-      this.startPendingChange(action!, 'change-team', current.teamArn, requestedTeam, current.teamArn, comment);
+    } else if (this.world.sameTeamWhileActive === 'conflict') {
+      throw conflictError(`Action ${action} is already associated with approval team ${current.teamArn}.`);
+    } else if (this.world.sameTeamWhileActive === 'approval') {
+      open('reassociate', current.teamArn, current.teamArn);
     }
-    // Same team while ACTIVE: nothing to do, the current association is the answer.
     return this.output(action!)!;
   }
 
-  disassociate(input: Record<string, unknown>): MpaTeamAssociationOutput {
+  disassociate(input: Record<string, unknown>, context: CallContext): MpaTeamAssociationOutput {
     const action = readString(input, 'Action');
     const comment = readString(input, 'RequesterComment');
     throwIfInvalid([...actionErrors(action), ...commentErrors(comment)]);
     this.settleDue();
 
     const current = this.associations.get(action!);
-    if (!current) throw resourceNotFound(action!);
-    this.throwIfPending(action!, current);
-    this.startPendingChange(action!, 'disassociate', current.teamArn, current.teamArn, undefined, comment);
+    if (!current) throw this.nothingAssociated(action!, 'disassociate');
+    if (current.state !== 'ACTIVE') {
+      if (current.state === 'DELETE_PENDING' && this.world.callWhilePending === 'idempotent') return this.output(action!)!;
+      this.throwPending(action!, current);
+    }
+    this.startPendingChange(action!, 'disassociate', current.teamArn, current.teamArn, undefined, comment, context);
     return this.output(action!)!;
   }
 
-  /** Also counts the poll for resolveAfterPolls(): the n-th poll already sees the outcome. */
-  get(input: Record<string, unknown>): MpaTeamAssociationOutput {
+  /**
+   * Also counts the poll for resolveAfterPolls(): the n-th poll already sees the outcome.
+   * Undefined when nothing is associated and the world answers with an empty success.
+   */
+  get(input: Record<string, unknown>): MpaTeamAssociationOutput | undefined {
     const action = readString(input, 'Action');
     throwIfInvalid(actionErrors(action));
     this.settleDue();
     this.countPoll(action!);
     const output = this.output(action!);
-    if (!output) throw resourceNotFound(action!);
-    return output;
+    if (!output) {
+      if (this.world.getWhenNone === 'empty-success') return undefined;
+      throw this.nothingAssociated(action!, 'get');
+    }
+    const sessionArn = output.MpaStatus?.MpaSessionArn;
+    if (sessionArn === undefined || !this.unread.delete(sessionArn)) return output;
+    const creating = this.world.vocabulary === 'extended' && output.MpaStatus!.Status === 'PENDING';
+    return creating ? { ...output, MpaStatus: { ...output.MpaStatus!, Status: 'CREATING' } } : output;
   }
 
   getSession(sessionArn: string): SessionRecord {
-    if (!SESSION_ARN_PATTERN.test(sessionArn) || sessionArn.length < 20 || sessionArn.length > 2048) {
-      throw validationError(`1 validation error detected: Value '${sessionArn}' at 'SessionArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${SESSION_ARN_PATTERN.source}`);
-    }
     this.settleDue();
-    const session = this.allSessions.find(s => s.sessionArn === sessionArn);
-    if (!session) throw new ServiceError('ResourceNotFoundException', 404, `Session ${sessionArn} does not exist.`);
-    return structuredClone(session);
+    return structuredClone(this.findSession(sessionArn));
+  }
+
+  /**
+   * MPA CancelSession: a pending session ends CANCELLED, unapplied. One that has already
+   * ended is a ConflictException, or (`repeatCancel: 'success'`) a no-op when it was cancelled.
+   */
+  cancelSession(sessionArn: string, repeatCancel: 'conflict' | 'success'): void {
+    this.settleDue();
+    const session = this.findSession(sessionArn);
+    if (this.pendingByAction.get(session.action) === session) {
+      this.resolveSession(session, 'cancel', CANCELLED_BY_REQUESTER_MESSAGE);
+      return;
+    }
+    if (session.status === 'CANCELLED' && repeatCancel === 'success') return;
+    throw conflictError(`Session ${sessionArn} has already ended (${session.status}); only a pending session can be cancelled.`);
   }
 
   // ---- scripting --------------------------------------------------------
@@ -263,7 +327,12 @@ export class ApprovalStateMachine {
     const isDelete = seed.associationState === 'DELETE_PENDING';
     const kind: SessionKind = isDelete ? 'disassociate' : seed.previousTeamArn ? 'change-team' : 'associate';
     const approvalTeam = kind === 'change-team' ? seed.previousTeamArn! : seed.mpaTeamArn;
-    this.startPendingChange(action, kind, approvalTeam, seed.mpaTeamArn, seed.previousTeamArn, undefined, {
+    // What a failed session restores in world `endedSessionLeaves: 'nothing'`.
+    const activeBefore = kind === 'associate' ? undefined : { teamArn: approvalTeam, state: 'ACTIVE' as const };
+    this.associations.delete(action);
+    if (activeBefore) this.associations.set(action, activeBefore);
+    const requester = { requesterPrincipalArn: seed.requesterPrincipalArn ?? this.settings.outOfBandRequesterPrincipalArn };
+    this.startPendingChange(action, kind, approvalTeam, seed.mpaTeamArn, seed.previousTeamArn, undefined, requester, {
       sessionArn: seed.mpaStatus?.mpaSessionArn,
       initiatedAtMs: seed.mpaStatus?.initiationDate !== undefined ? seed.mpaStatus.initiationDate * 1000 : undefined,
     });
@@ -274,6 +343,7 @@ export class ApprovalStateMachine {
     this.associations.delete(action);
   }
 
+  /** The association as the model describes it (never CREATING: that belongs to a Get on the wire). */
   output(action: string): MpaTeamAssociationOutput | undefined {
     const association = this.associations.get(action);
     if (!association) return undefined;
@@ -291,6 +361,11 @@ export class ApprovalStateMachine {
         },
       }),
     };
+  }
+
+  /** The team currently named by the association of `action` (pending or not). */
+  associatedTeam(action: string): string | undefined {
+    return this.associations.get(action)?.teamArn;
   }
 
   /** Applies what time has made due: 24-hour expiry and resolveAfterMs() deadlines. */
@@ -312,6 +387,8 @@ export class ApprovalStateMachine {
     this.associations.clear();
     this.allSessions.length = 0;
     this.pendingByAction.clear();
+    this.before.clear();
+    this.unread.clear();
     this.triggers = [];
   }
 
@@ -319,18 +396,21 @@ export class ApprovalStateMachine {
 
   private startPendingChange(
     action: string, kind: SessionKind, approvalTeamArn: string, requestedTeamArn: string,
-    previousTeamArn: string | undefined, requesterComment: string | undefined,
-    seeded: { sessionArn?: string; initiatedAtMs?: number } = {},
+    previousTeamArn: string | undefined, requesterComment: string | undefined, context: CallContext,
+    seeded?: { sessionArn?: string; initiatedAtMs?: number },
   ): void {
-    const initiatedAtMs = seeded.initiatedAtMs ?? this.now();
+    const initiatedAtMs = seeded?.initiatedAtMs ?? this.now();
     const session: SessionRecord = {
-      sessionArn: seeded.sessionArn ?? sessionArnFor(approvalTeamArn),
+      sessionArn: seeded?.sessionArn ?? sessionArnFor(approvalTeamArn),
       action,
       kind,
       approvalTeamArn,
       requestedTeamArn,
       ...(previousTeamArn !== undefined && { previousTeamArn }),
       ...(requesterComment !== undefined && { requesterComment }),
+      requesterPrincipalArn: context.requesterPrincipalArn,
+      actionName: kind === 'disassociate' ? 'DisassociateMpaTeam' : 'AssociateMpaTeam',
+      ...(context.tag !== undefined && { openedByTag: context.tag }),
       initiatedAtMs,
       expiresAtMs: initiatedAtMs + SESSION_LIFETIME_MS,
       minApprovalsRequired: this.settings.minApprovalsRequired,
@@ -342,6 +422,8 @@ export class ApprovalStateMachine {
     };
     this.allSessions.push(session);
     this.pendingByAction.set(action, session);
+    this.before.set(session.sessionArn, structuredClone(this.associations.get(action)));
+    if (!seeded) this.unread.add(session.sessionArn);
     this.associations.set(action, {
       teamArn: requestedTeamArn,
       state: kind === 'disassociate' ? 'DELETE_PENDING' : 'UPDATE_PENDING',
@@ -395,6 +477,12 @@ export class ApprovalStateMachine {
 
   private applyOutcome(session: SessionRecord): void {
     const approved = session.status === 'APPROVED';
+    if (!approved && this.world.endedSessionLeaves === 'nothing') {
+      const before = this.before.get(session.sessionArn);
+      if (before) this.associations.set(session.action, before);
+      else this.associations.delete(session.action);
+      return;
+    }
     const mpaStatus = {
       sessionArn: session.sessionArn,
       status: session.status,
@@ -408,6 +496,7 @@ export class ApprovalStateMachine {
         else this.associations.delete(session.action);
         break;
       case 'change-team':
+      case 'reassociate':
         activate(approved ? session.requestedTeamArn : session.previousTeamArn!);
         break;
       case 'disassociate':
@@ -427,7 +516,15 @@ export class ApprovalStateMachine {
 
   private finish(session: SessionRecord): void {
     this.pendingByAction.delete(session.action);
+    this.unread.delete(session.sessionArn);
     this.triggers = this.triggers.filter(t => t.sessionArn !== session.sessionArn);
+  }
+
+  private findSession(sessionArn: string): SessionRecord {
+    throwIfInvalid(arnErrors(sessionArn, 'SessionArn', SESSION_ARN_PATTERN));
+    const session = this.allSessions.find(s => s.sessionArn === sessionArn);
+    if (!session) throw new ServiceError('ResourceNotFoundException', 404, `Session ${sessionArn} does not exist.`);
+    return session;
   }
 
   private requirePending(action: string): SessionRecord {
@@ -436,10 +533,16 @@ export class ApprovalStateMachine {
     return session;
   }
 
-  private throwIfPending(action: string, association: Association): void {
-    if (association.state === 'ACTIVE') return;
+  private throwPending(action: string, association: Association): never {
     throw conflictError(`An approval session (${association.mpaStatus?.sessionArn}) is pending for action ${action} `
       + `(${association.state}); wait for it to complete.`);
+  }
+
+  /** Get or Disassociate with nothing associated, as the world answers it (Disassociate has nothing to return). */
+  private nothingAssociated(action: string, operation: 'get' | 'disassociate'): ServiceError {
+    if (this.world.getWhenNone === 'not-found') return resourceNotFound(action);
+    return new ServiceError('ResourceNotFoundException', 404,
+      `No approval team is associated with action ${action}${operation === 'disassociate' ? '; there is nothing to disassociate' : ''}.`);
   }
 }
 
@@ -452,50 +555,4 @@ function sessionArnFor(teamArn: string): string {
   const [, partition, , region, account, resource] = teamArn.split(':');
   const teamName = resource.slice('approval-team/'.length);
   return `arn:${partition}:mpa:${region}:${account}:session/${teamName}/${randomUUID()}`;
-}
-
-/** A member that is present but not a string cannot be deserialized, as in the real service. */
-function readString(input: Record<string, unknown>, member: string): string | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    throw new ServiceError('SerializationException', 400, `Value of '${member}' must be a string, got ${typeof value}`);
-  }
-  return value;
-}
-
-function actionErrors(action: string | undefined): string[] {
-  if (action === undefined) return [notNull('Action')];
-  if (!KNOWN_ACTIONS.includes(action)) {
-    return [`Value '${action}' at 'Action' failed to satisfy constraint: Member must satisfy enum value set: [${KNOWN_ACTIONS.join(', ')}]`];
-  }
-  return [];
-}
-
-function teamArnErrors(arn: string | undefined): string[] {
-  if (arn === undefined) return [notNull('MpaTeamArn')];
-  const errors: string[] = [];
-  if (arn.length < MPA_TEAM_ARN_LENGTH.min || arn.length > MPA_TEAM_ARN_LENGTH.max) {
-    errors.push(`Value '${arn}' at 'MpaTeamArn' failed to satisfy constraint: Member must have length between ${MPA_TEAM_ARN_LENGTH.min} and ${MPA_TEAM_ARN_LENGTH.max}`);
-  }
-  if (!MPA_TEAM_ARN_PATTERN.test(arn)) {
-    errors.push(`Value '${arn}' at 'MpaTeamArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ${MPA_TEAM_ARN_PATTERN.source}`);
-  }
-  return errors;
-}
-
-function commentErrors(comment: string | undefined): string[] {
-  if (comment === undefined || comment.length <= MAX_REQUESTER_COMMENT_LENGTH) return [];
-  // The comment is sensitive: the message names the field, never echoes the value.
-  return [`Value at 'RequesterComment' failed to satisfy constraint: Member must have length less than or equal to ${MAX_REQUESTER_COMMENT_LENGTH}`];
-}
-
-function notNull(member: string): string {
-  return `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
-}
-
-function throwIfInvalid(errors: string[]): void {
-  if (errors.length === 0) return;
-  const count = `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected`;
-  throw validationError(`${count}: ${errors.join('; ')}`);
 }

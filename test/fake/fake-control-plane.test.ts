@@ -38,7 +38,7 @@ async function call(fake: FakeControlPlane, operation: string, input: unknown = 
 
 async function getSession(fake: FakeControlPlane, sessionArn: string, headers: Record<string, string> = {}): Promise<WireAnswer> {
   const response = await fetch(`${fake.endpoint}/sessions/${encodeURIComponent(sessionArn)}`, {
-    headers: { ...sigV4ShapedHeaders('mpa', fake.region), ...headers },
+    headers: { ...sigV4ShapedHeaders('mpa', fake.mpaRegion), ...headers },
   });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
@@ -68,6 +68,7 @@ describe('FakeControlPlane', () => {
     expect(fake.environment()).toEqual({
       AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: fake.endpoint,
       AWS_ENDPOINT_URL_MPA: fake.endpoint,
+      AWS_ENDPOINT_URL_SSM: fake.endpoint,
     });
   });
 
@@ -524,7 +525,13 @@ describe('FakeControlPlane', () => {
         InitiationTime: new Date(T0).toISOString(),
         ExpirationTime: new Date(T0 + SESSION_LIFETIME_MS).toISOString(),
         Status: 'PENDING',
+        ActionName: 'DisassociateMpaTeam',
+        RequesterServicePrincipal: 'payment-cryptography.amazonaws.com',
+        RequesterPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/MpaTeamAssociationHandlerRole/handler',
+        RequesterAccountId: '123456789012',
+        RequesterRegion: 'us-east-1',
         RequesterComment: 'bye',
+        ActionCompletionStrategy: 'AUTO_COMPLETION_UPON_APPROVAL',
         ApproverResponses: [
           { ApproverId: 'approver-1', Response: 'APPROVED', ResponseTime: new Date(T0).toISOString() },
           { ApproverId: 'approver-2', Response: 'NO_RESPONSE' },
@@ -736,7 +743,7 @@ describe('FakeControlPlane options', () => {
     expect(answer.headers.get('x-amzn-errortype')).toBe(header);
   });
 
-  test('region names session ARNs\' scope check; policies and threshold come from options', async () => {
+  test('session ARNs name the approving team\'s region; policies and threshold come from options', async () => {
     const fake = await start({ region: 'eu-west-1', firstAssociation: 'approval', approvalThreshold: 3, numberOfApprovers: 5 });
 
     const pending = await associate(fake, 'arn:aws:mpa:eu-west-1:444455556666:approval-team/ops');

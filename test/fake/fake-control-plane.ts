@@ -1,13 +1,13 @@
 /**
- * A wire-level fake of the AWS Payment Cryptography control plane (AssociateMpaTeam,
- * DisassociateMpaTeam, GetMpaTeamAssociation) and of MPA's GetSession, on one loopback
- * HTTP server. Point the SDK at it with `fake.environment()`:
- * AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY and AWS_ENDPOINT_URL_MPA.
+ * A wire-level fake of what the handler talks to, on one loopback HTTP server: the AWS
+ * Payment Cryptography control plane (AssociateMpaTeam, DisassociateMpaTeam,
+ * GetMpaTeamAssociation; awsJson1_0), SSM Parameter Store (awsJson1_1) in the same
+ * region, and MPA's REST API (GetSession, CancelSession, GetApprovalTeam) in MPA's own
+ * region. Point the SDK at it with `fake.environment()`.
  *
  * Plain module, no jest: used by tests, `npm run demo` and the benchmark alike.
- * What it models and which inferred behaviours it picks: README.md next to this file.
+ * What it models and which undocumented behaviours it can play: README.md next to this file.
  */
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -19,64 +19,80 @@ import {
   type Resolution,
   type SessionRecord,
 } from './approval-state-machine';
-import { ERROR_FAULTS, FaultInjector, isErrorFault, type FaultKind, type FaultSpec, type RandomFaultSpec } from './fault-injector';
-import { ServiceError } from './service-error';
-import {
-  CONTROL_PLANE_CONTENT_TYPE,
-  CONTROL_PLANE_ERROR_NAMESPACE,
-  MPA_ERROR_NAMESPACE,
-  MUTATING_OPERATIONS,
-  parseRequest,
-  PROTOCOL_ERROR_NAMESPACE,
-  renderError,
-  type ErrorNameStyle,
-  type ParsedRequest,
-} from './wire-protocol';
+import { ApprovalTeams, type TeamRecord, type TeamScript } from './approval-teams';
+import { partitionOf, type Authorizer } from './authorization';
+import { FaultInjector, type FaultSpec, type RandomFaultSpec } from './fault-injector';
+import type { TimestampFormat } from './mpa-api';
+import { ParameterStore, type ParameterSnapshot, type PathPaging } from './parameter-store';
+import { RequestDelays, type TimeSource } from './request-delays';
+import { RequestHandler, type RecordedRequest } from './request-handler';
+import { DEFAULT_WORLD, type ServiceWorld } from './service-worlds';
+import { MUTATING_OPERATIONS, type ErrorNameStyle } from './wire-protocol';
 
 export { DEFAULT_ACTION, SESSION_LIFETIME_MS } from './approval-state-machine';
 export type {
-  ApprovalPolicy, AssociationSeed, AssociationState, MpaTeamAssociationOutput, Resolution, SessionOutcome, SessionRecord, SessionStatus,
+  ApprovalPolicy, AssociationSeed, AssociationState, CallContext, MpaTeamAssociationOutput, Resolution, SessionKind, SessionOutcome,
+  SessionRecord, SessionStatus,
 } from './approval-state-machine';
-export type { FaultKind, FaultSpec, RandomFaultSpec } from './fault-injector';
+export type { ApprovalTeamStatus, ApproverIdentityStatus, TeamRecord, TeamScript } from './approval-teams';
+export type { AuthorizationRequest, AuthorizedService, Authorizer } from './authorization';
+export { HANG_CAP_MS, type FaultKind, type FaultSpec, type RandomFaultSpec } from './fault-injector';
+export type { ParameterSnapshot, PathPaging } from './parameter-store';
+export type { TimeSource } from './request-delays';
+export { DEFAULT_WORLD, WORLD_DIMENSIONS, WORLDS, worldName, type ServiceWorld } from './service-worlds';
+export { SIMULATION_TAG_HEADER, type RecordedRequest } from './request-handler';
 export { sigV4ShapedHeaders, type ErrorNameStyle, type OperationName } from './wire-protocol';
 
 export interface FakeControlPlaneOptions {
-  /** Region the fake serves; requests signed for another region are refused. @default 'us-east-1' */
+  /** Region of the control plane and of SSM; requests signed for another region are refused. @default 'us-east-1' */
   readonly region?: string;
-  /** @default 'immediate' */
+  /** Region of MPA's API (approval teams and sessions live in us-east-1); MPA requests must be signed for it. @default 'us-east-1' */
+  readonly mpaRegion?: string;
+  /** Account of the caller, in SSM parameter ARNs and the default requester ARNs. @default '123456789012' */
+  readonly accountId?: string;
+  /** The service's undocumented behaviours; unset dimensions take DEFAULT_WORLD's value. @default DEFAULT_WORLD */
+  readonly world?: Partial<ServiceWorld>;
+  /** Same as `world.firstAssociation` (kept from the first version). @default 'immediate' */
   readonly firstAssociation?: ApprovalPolicy['firstAssociation'];
-  /** @default 'conflict' */
+  /** Same as `world.otherTeamWhileActive` (kept from the first version). @default 'conflict' */
   readonly teamChange?: ApprovalPolicy['teamChange'];
-  /** MinApprovalsRequired of every session. @default 2 */
+  /** MinApprovalsRequired of every session and team. @default 2 */
   readonly approvalThreshold?: number;
-  /** NumberOfApprovers of every session. @default max(3, approvalThreshold) */
+  /** NumberOfApprovers of every session, and of teams nobody scripted. @default max(3, approvalThreshold) */
   readonly numberOfApprovers?: number;
   /** How the control plane spells the names of its own errors (faults may override). @default 'namespaced' */
   readonly errorNameStyle?: ErrorNameStyle;
   /**
-   * GetSession timestamps. The real MPA model types them `IsoTimestamp` (ISO-8601
-   * strings); `epoch-seconds` is there to check that a reader copes with both.
+   * MPA timestamps. The real MPA model types them `IsoTimestamp` (ISO-8601 strings);
+   * `epoch-seconds` is there to check that a reader copes with both.
    * @default 'iso8601'
    */
-  readonly sessionTimestampFormat?: 'iso8601' | 'epoch-seconds';
-  /** Wall clock under the fake clock, in epoch ms; advanceTime() adds to it. @default Date.now */
+  readonly sessionTimestampFormat?: TimestampFormat;
+  /** Wall clock under the fake clock, in epoch ms; advanceTime() adds to it. Ignored with `timeSource`. @default Date.now */
   readonly clock?: () => number;
+  /**
+   * A clock to read and to wait on (a simulator's virtual clock): every delay the fake imposes
+   * is waited out through its `sleep`, in steps of at most one second. @default real time
+   */
+  readonly timeSource?: TimeSource;
+  /** RequesterPrincipalArn of sessions opened by control-plane calls. @default `arn:aws:sts::<accountId>:assumed-role/MpaTeamAssociationHandlerRole/handler` */
+  readonly requesterPrincipalArn?: string;
+  /** RequesterPrincipalArn of sessions seeded with setAssociation(). @default `arn:aws:sts::<accountId>:assumed-role/SecurityAdmin/out-of-band` */
+  readonly outOfBandRequesterPrincipalArn?: string;
+  /** Decides whether each routed operation is allowed. @default everything is allowed */
+  readonly authorizer?: Authorizer;
+  /**
+   * CancelSession of a session already CANCELLED: ConflictException, or 200 (the MPA model marks
+   * CancelSession idempotent). Other ended sessions always answer ConflictException. @default 'conflict'
+   */
+  readonly repeatCancel?: 'conflict' | 'success';
+  /**
+   * GetParametersByPath paging: full pages, or SSM's documented best effort (an empty first
+   * page with a NextToken, then pages of at most half of MaxResults). @default 'full'
+   */
+  readonly parametersByPathPaging?: PathPaging;
 }
 
-/** One request as the fake saw it. */
-export interface RecordedRequest {
-  /** Operation name, or whatever the request named when it was refused before routing. */
-  readonly operation: string;
-  readonly input: unknown;
-  /** HTTP status sent; 0 when the client got no answer (drop, hangup-after-commit, client gone). */
-  readonly status: number;
-  readonly errorName?: string;
-  /** Fake-clock time of arrival, epoch ms. */
-  readonly at: number;
-  readonly fault?: FaultKind;
-}
-
-const MPA_CONTENT_TYPE = 'application/json';
 
 export class FakeControlPlane {
   static async start(options: FakeControlPlaneOptions = {}): Promise<FakeControlPlane> {
@@ -86,33 +102,76 @@ export class FakeControlPlane {
   }
 
   readonly region: string;
+  readonly mpaRegion: string;
+  readonly accountId: string;
+  readonly requesterPrincipalArn: string;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
-  /** Pending `slow` delays, woken by stop() so no timer outlives the server. */
-  private readonly delays = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly delays: RequestDelays;
   private readonly machine: ApprovalStateMachine;
+  private readonly teams: ApprovalTeams;
+  private readonly parameterStore: ParameterStore;
   private readonly faults = new FaultInjector();
   private readonly log: RecordedRequest[] = [];
-  private readonly initialPolicy: ApprovalPolicy;
+  private readonly startWorld: ServiceWorld;
+  private readonly startAuthorizer: Authorizer | undefined;
   private readonly errorNameStyle: ErrorNameStyle;
-  private readonly sessionTimestampFormat: 'iso8601' | 'epoch-seconds';
+  private readonly timestampFormat: TimestampFormat;
+  private readonly repeatCancel: 'conflict' | 'success';
   private readonly wallClock: () => number;
+  private authorizer: Authorizer | undefined;
   private clockOffsetMs = 0;
   private port = 0;
 
   private constructor(options: FakeControlPlaneOptions) {
     this.region = options.region ?? 'us-east-1';
+    this.mpaRegion = options.mpaRegion ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.requesterPrincipalArn = options.requesterPrincipalArn
+      ?? `arn:aws:sts::${this.accountId}:assumed-role/MpaTeamAssociationHandlerRole/handler`;
     this.errorNameStyle = options.errorNameStyle ?? 'namespaced';
-    this.sessionTimestampFormat = options.sessionTimestampFormat ?? 'iso8601';
-    this.wallClock = options.clock ?? Date.now;
-    this.initialPolicy = { firstAssociation: options.firstAssociation ?? 'immediate', teamChange: options.teamChange ?? 'conflict' };
+    this.timestampFormat = options.sessionTimestampFormat ?? 'iso8601';
+    this.repeatCancel = options.repeatCancel ?? 'conflict';
+    this.wallClock = options.timeSource ? () => options.timeSource!.now() : options.clock ?? Date.now;
+    this.delays = new RequestDelays(options.timeSource);
+    this.startAuthorizer = options.authorizer;
+    this.authorizer = options.authorizer;
+    this.startWorld = {
+      ...DEFAULT_WORLD,
+      ...(options.firstAssociation && { firstAssociation: options.firstAssociation }),
+      ...(options.teamChange && { otherTeamWhileActive: options.teamChange }),
+      ...options.world,
+    };
     const threshold = options.approvalThreshold ?? 2;
-    this.machine = new ApprovalStateMachine(() => this.now(), { ...this.initialPolicy }, {
+    const numberOfApprovers = options.numberOfApprovers ?? Math.max(3, threshold);
+    this.teams = new ApprovalTeams(() => this.now(), { minApprovalsRequired: threshold, numberOfApprovers });
+    this.machine = new ApprovalStateMachine(() => this.now(), { ...this.startWorld }, {
       minApprovalsRequired: threshold,
-      numberOfApprovers: options.numberOfApprovers ?? Math.max(3, threshold),
+      numberOfApprovers,
+      outOfBandRequesterPrincipalArn: options.outOfBandRequesterPrincipalArn
+        ?? `arn:aws:sts::${this.accountId}:assumed-role/SecurityAdmin/out-of-band`,
+    }, teamArn => this.teams.problemAssociating(teamArn));
+    this.parameterStore = new ParameterStore(() => this.now(),
+      name => `arn:${partitionOf(this.region)}:ssm:${this.region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+      options.parametersByPathPaging);
+    const handler = new RequestHandler({
+      region: this.region,
+      mpaRegion: this.mpaRegion,
+      requesterPrincipalArn: this.requesterPrincipalArn,
+      errorNameStyle: this.errorNameStyle,
+      timestampFormat: this.timestampFormat,
+      repeatCancel: this.repeatCancel,
+      machine: this.machine,
+      teams: this.teams,
+      parameterStore: this.parameterStore,
+      faults: this.faults,
+      delays: this.delays,
+      log: this.log,
+      now: () => this.now(),
+      authorizer: () => this.authorizer,
     });
     this.server = http.createServer((req, res) => {
-      void this.handle(req, res).catch((error: unknown) => this.answerUnexpected(res, error));
+      void handler.handle(req, res).catch((error: unknown) => handler.answerUnexpected(res, error));
     });
     this.server.on('connection', socket => {
       this.sockets.add(socket);
@@ -125,14 +184,18 @@ export class FakeControlPlane {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Environment variables that point the AWS SDK at this fake. */
+  /** Environment variables that point the AWS SDK at this fake, for each service it plays. */
   environment(): Record<string, string> {
-    return { AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: this.endpoint, AWS_ENDPOINT_URL_MPA: this.endpoint };
+    return {
+      AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: this.endpoint,
+      AWS_ENDPOINT_URL_MPA: this.endpoint,
+      AWS_ENDPOINT_URL_SSM: this.endpoint,
+    };
   }
 
   // ---- clock --------------------------------------------------------------
 
-  /** The fake clock, epoch ms. */
+  /** The fake clock, epoch ms: the time source's (or wall clock's) time plus advanceTime() offsets. */
   now(): number {
     return this.wallClock() + this.clockOffsetMs;
   }
@@ -163,16 +226,40 @@ export class FakeControlPlane {
     return this.log.filter(r => MUTATING_OPERATIONS.includes(r.operation));
   }
 
-  /** The association as GetMpaTeamAssociation would return it (without counting a poll). */
+  /** The association as the model describes it (without counting a poll, never CREATING). */
   association(action: string = DEFAULT_ACTION): MpaTeamAssociationOutput | undefined {
     this.machine.settleDue();
     return this.machine.output(action);
   }
 
+  /** The world the fake plays now. */
+  get world(): ServiceWorld {
+    return { ...this.machine.world };
+  }
+
+  /** The team as GetApprovalTeam would describe it; undefined once deleted. */
+  team(teamArn: string): TeamRecord | undefined {
+    return this.teams.describe(teamArn);
+  }
+
+  /** SSM parameters, sorted by name. */
+  parameters(): ParameterSnapshot[] {
+    return this.parameterStore.parameters();
+  }
+
   // ---- scripting the service ----------------------------------------------
 
+  /** Moves the given dimensions of the current world; reset() returns to the start world. */
+  setWorld(world: Partial<ServiceWorld>): void {
+    this.machine.world = { ...this.machine.world, ...world };
+  }
+
+  /** The first version's switches: `teamChange` is `otherTeamWhileActive`. */
   setPolicy(policy: Partial<ApprovalPolicy>): void {
-    this.machine.policy = { ...this.machine.policy, ...policy };
+    this.setWorld({
+      ...(policy.firstAssociation && { firstAssociation: policy.firstAssociation }),
+      ...(policy.teamChange && { otherTeamWhileActive: policy.teamChange }),
+    });
   }
 
   approve(action: string = DEFAULT_ACTION): void {
@@ -218,6 +305,35 @@ export class FakeControlPlane {
     this.machine.removeAssociation(action);
   }
 
+  /** Scripts a team's state as GetApprovalTeam reports it; AssociateMpaTeam refuses a team that is not ACTIVE. */
+  setTeam(teamArn: string, script: TeamScript): void {
+    this.teams.set(teamArn, script);
+  }
+
+  /** The team becomes ACTIVE with every approver ACCEPTED. */
+  activateTeam(teamArn: string): void {
+    this.teams.activate(teamArn);
+  }
+
+  /** The team no longer exists: GetApprovalTeam answers 404, AssociateMpaTeam a ValidationException. */
+  deleteTeam(teamArn: string): void {
+    this.teams.delete(teamArn);
+  }
+
+  /** Creates or overwrites an SSM String parameter out of band (its version goes up). */
+  putParameter(name: string, value: string): void {
+    this.parameterStore.put(name, value);
+  }
+
+  deleteParameter(name: string): void {
+    this.parameterStore.delete(name);
+  }
+
+  /** Replaces the authorizer (undefined allows everything); reset() restores the start option. */
+  setAuthorizer(authorizer: Authorizer | undefined): void {
+    this.authorizer = authorizer;
+  }
+
   // ---- faults ---------------------------------------------------------------
 
   injectFault(spec: FaultSpec): void {
@@ -234,29 +350,31 @@ export class FakeControlPlane {
 
   // ---- lifecycle ------------------------------------------------------------
 
-  /** Back to a fresh state: no associations, sessions, faults, requests; initial policy; clock offset 0. */
+  /**
+   * Back to a fresh state: no associations, sessions, scripted teams, parameters, faults or
+   * requests; the start world and authorizer; clock offset 0.
+   */
   reset(): void {
     this.machine.reset();
-    this.machine.policy = { ...this.initialPolicy };
+    this.machine.world = { ...this.startWorld };
+    this.teams.reset();
+    this.parameterStore.reset();
     this.faults.clear();
+    this.authorizer = this.startAuthorizer;
     this.log.length = 0;
     this.clockOffsetMs = 0;
   }
 
-  /** Closes the server and every open (keep-alive) socket, so a test runner can exit. */
+  /** Closes the server, every open (keep-alive) socket and every pending delay, so a test runner can exit. */
   async stop(): Promise<void> {
-    for (const delay of this.delays) {
-      clearTimeout(delay.timer);
-      delay.wake();
-    }
-    this.delays.clear();
+    this.delays.stop();
     await new Promise<void>(resolve => {
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
     });
   }
 
-  // ---- request handling -------------------------------------------------------
+  // ---- serving ----------------------------------------------------------------
 
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -267,144 +385,4 @@ export class FakeControlPlane {
       });
     });
   }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const at = this.now();
-    const request = parseRequest(req, body, this.region);
-    if (request.route === 'rejected') {
-      this.answerError(res, request.error, this.errorNameStyle, PROTOCOL_ERROR_NAMESPACE, CONTROL_PLANE_CONTENT_TYPE);
-      this.log.push({ operation: request.operation, input: request.input, status: request.error.status, errorName: request.error.errorName, at });
-      return;
-    }
-
-    const isMpa = request.route === 'mpa';
-    const contentType = isMpa ? MPA_CONTENT_TYPE : CONTROL_PLANE_CONTENT_TYPE;
-    const namespace = isMpa ? MPA_ERROR_NAMESPACE : CONTROL_PLANE_ERROR_NAMESPACE;
-    // restJson services name errors in the X-Amzn-ErrorType header.
-    const defaultStyle: ErrorNameStyle = isMpa ? 'header' : this.errorNameStyle;
-    const fault = this.faults.next(request.operation);
-    const record = (status: number, errorName?: string) => this.log.push({
-      operation: request.operation,
-      input: request.input,
-      status,
-      at,
-      ...(errorName !== undefined && { errorName }),
-      ...(fault && { fault: fault.kind }),
-    });
-
-    if (fault && fault.delayMs > 0) {
-      await this.sleep(fault.delayMs);
-      // A client that gave up never had its request applied (hangup-after-commit models the other case).
-      if (req.socket.destroyed) return void record(0);
-    }
-    if (fault?.kind === 'drop') {
-      record(0);
-      return void req.socket.destroy();
-    }
-    if (fault && isErrorFault(fault.kind)) {
-      const { errorName, status, message } = ERROR_FAULTS[fault.kind];
-      const injected = new ServiceError(errorName, status, fault.message ?? message);
-      this.answerError(res, injected, fault.errorNameStyle ?? defaultStyle, namespace, contentType);
-      return void record(status, errorName);
-    }
-
-    let output: unknown;
-    let error: ServiceError | undefined;
-    try {
-      output = this.execute(request);
-    } catch (caught) {
-      if (!(caught instanceof ServiceError)) throw caught;
-      error = caught;
-    }
-    if (fault?.kind === 'hangup-after-commit') {
-      record(0, error?.errorName);
-      return void req.socket.destroy();
-    }
-    if (error) {
-      this.answerError(res, error, defaultStyle, namespace, contentType);
-      return void record(error.status, error.errorName);
-    }
-    answer(res, 200, contentType, output);
-    record(200);
-  }
-
-  private execute(request: ParsedRequest): unknown {
-    if (request.route === 'mpa') return this.sessionOutput(this.machine.getSession(request.input.SessionArn));
-    switch (request.operation) {
-      case 'AssociateMpaTeam': return { MpaTeamAssociation: this.machine.associate(request.input) };
-      case 'DisassociateMpaTeam': return { MpaTeamAssociation: this.machine.disassociate(request.input) };
-      case 'GetMpaTeamAssociation': return { MpaTeamAssociation: this.machine.get(request.input) };
-    }
-  }
-
-  /** MPA GetSession output, member names as in the MPA service model. */
-  private sessionOutput(session: SessionRecord): Record<string, unknown> {
-    const time = (ms: number) => this.sessionTimestampFormat === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
-    return {
-      SessionArn: session.sessionArn,
-      ApprovalTeamArn: session.approvalTeamArn,
-      ApprovalTeamName: session.approvalTeamArn.slice(session.approvalTeamArn.indexOf('approval-team/') + 'approval-team/'.length),
-      ApprovalStrategy: { MofN: { MinApprovalsRequired: session.minApprovalsRequired } },
-      NumberOfApprovers: session.approvers.length,
-      InitiationTime: time(session.initiatedAtMs),
-      ExpirationTime: time(session.expiresAtMs),
-      ...(session.completedAtMs !== undefined && { CompletionTime: time(session.completedAtMs) }),
-      Status: session.status,
-      ...(session.statusCode !== undefined && { StatusCode: session.statusCode }),
-      ...(session.statusMessage !== undefined && { StatusMessage: session.statusMessage }),
-      ...(session.requesterComment !== undefined && { RequesterComment: session.requesterComment }),
-      ApproverResponses: session.approvers.map(vote => ({
-        ApproverId: vote.approverId,
-        Response: vote.response,
-        ...(vote.responseTimeMs !== undefined && { ResponseTime: time(vote.responseTimeMs) }),
-      })),
-    };
-  }
-
-  private answerError(res: http.ServerResponse, error: ServiceError, style: ErrorNameStyle, namespace: string, contentType: string): void {
-    const rendered = renderError(error, style, namespace);
-    answer(res, rendered.status, contentType, rendered.body, rendered.headers);
-  }
-
-  /** A bug in the fake answers 500 rather than crashing the test process. */
-  private answerUnexpected(res: http.ServerResponse, error: unknown): void {
-    if (res.headersSent || res.destroyed) return;
-    const message = `Fake control plane bug: ${error instanceof Error ? error.stack : String(error)}`;
-    this.answerError(res, new ServiceError('InternalServerException', 500, message), 'namespaced', CONTROL_PLANE_ERROR_NAMESPACE,
-      CONTROL_PLANE_CONTENT_TYPE);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise(resolve => {
-      const delay = {
-        timer: setTimeout(() => {
-          this.delays.delete(delay);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.delays.add(delay);
-    });
-  }
-}
-
-function answer(res: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

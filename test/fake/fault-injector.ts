@@ -9,12 +9,23 @@ import type { ErrorNameStyle } from './wire-protocol';
 export type ErrorFaultKind = 'throttling' | 'internal' | 'unavailable' | 'accessDenied' | 'validation' | 'quota' | 'conflict';
 /**
  * - `slow`: wait `delayMs`, then answer normally (not applied if the client gave up meanwhile)
+ * - `hang`: never answer; once the client goes away (or after `delayMs`, at most 15 minutes)
+ *   close the connection. Nothing is applied.
  * - `drop`: destroy the connection without answering or applying anything
  * - `hangup-after-commit`: apply the operation, then destroy the connection unanswered
  */
-export type FaultKind = ErrorFaultKind | 'slow' | 'drop' | 'hangup-after-commit';
+export type FaultKind = ErrorFaultKind | 'slow' | 'hang' | 'drop' | 'hangup-after-commit';
 
-export const ERROR_FAULTS: Record<ErrorFaultKind, { readonly errorName: string; readonly status: number; readonly message: string }> = {
+/** The longest a `hang` keeps a connection: a Lambda invocation never outlives it. */
+export const HANG_CAP_MS = 15 * 60 * 1000;
+
+/** The service whose error an error fault imitates. */
+export type FaultService = 'payment-cryptography' | 'mpa' | 'ssm';
+
+export interface InjectedError { readonly errorName: string; readonly status: number; readonly message: string }
+
+/** The control plane's errors, as its model defines them. */
+export const ERROR_FAULTS: Record<ErrorFaultKind, InjectedError> = {
   throttling: { errorName: 'ThrottlingException', status: 429, message: 'Rate exceeded' },
   internal: { errorName: 'InternalServerException', status: 500, message: 'The service encountered an internal error. Try again.' },
   unavailable: { errorName: 'ServiceUnavailableException', status: 503, message: 'The service is unavailable. Try again later.' },
@@ -24,17 +35,44 @@ export const ERROR_FAULTS: Record<ErrorFaultKind, { readonly errorName: string; 
   conflict: { errorName: 'ConflictException', status: 409, message: 'Injected conflict' },
 };
 
+/**
+ * MPA has no ServiceUnavailableException in its model: a 503 then comes from the front end.
+ * SSM (awsJson1_1) answers its client errors with 400, throttling included, and names its
+ * server error InternalServerError; its nearest errors to "quota" and "conflict" are
+ * ParameterLimitExceeded and TooManyUpdates.
+ */
+const SERVICE_ERROR_FAULTS: Record<FaultService, Record<ErrorFaultKind, InjectedError>> = {
+  'payment-cryptography': ERROR_FAULTS,
+  'mpa': ERROR_FAULTS,
+  'ssm': {
+    throttling: { errorName: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+    internal: { errorName: 'InternalServerError', status: 500, message: 'An error occurred on the server side.' },
+    unavailable: { errorName: 'ServiceUnavailable', status: 503, message: 'Service is unavailable. Try again later.' },
+    accessDenied: { errorName: 'AccessDeniedException', status: 400, message: 'User is not authorized to perform this operation' },
+    validation: { errorName: 'ValidationException', status: 400, message: 'Injected validation failure' },
+    quota: { errorName: 'ParameterLimitExceeded', status: 400, message: 'You have exceeded the number of parameters for this AWS account.' },
+    conflict: { errorName: 'TooManyUpdates', status: 400, message: 'There are concurrent updates for a resource that supports one update at a time.' },
+  },
+};
+
+export function errorFault(service: FaultService, kind: ErrorFaultKind): InjectedError {
+  return SERVICE_ERROR_FAULTS[service][kind];
+}
+
 export function isErrorFault(kind: FaultKind): kind is ErrorFaultKind {
   return kind in ERROR_FAULTS;
 }
 
 export interface FaultSpec {
-  /** Operation name (`AssociateMpaTeam`, …, `GetSession`) or `*` for every operation. */
+  /** Operation name (`AssociateMpaTeam`, …, `GetSession`, `CancelSession`, `GetParameter`, …) or `*` for every operation. */
   readonly operation: string;
   readonly kind: FaultKind;
   /** How many matching requests it applies to. @default unlimited, until clearFaults() */
   readonly times?: number;
-  /** Wait this long before acting (for `slow`, before answering normally). @default 0, or 1000 for `slow` */
+  /**
+   * Wait this long before acting (for `slow`, before answering normally; for `hang`, the
+   * longest it keeps the connection). @default 0; 1000 for `slow`; 15 minutes (the cap) for `hang`
+   */
   readonly delayMs?: number;
   /** How the error name is spelled. @default the fake's errorNameStyle */
   readonly errorNameStyle?: ErrorNameStyle;
@@ -50,7 +88,7 @@ export interface RandomFaultSpec {
   readonly kinds: readonly FaultKind[];
   /** Operations the storm hits. @default every operation */
   readonly operations?: readonly string[];
-  /** Delay for `slow` (and any other kind) picked by the storm. @default 0, or 1000 for `slow` */
+  /** Delay for `slow` (and any other kind) picked by the storm. @default as for FaultSpec.delayMs */
   readonly delayMs?: number;
   readonly errorNameStyle?: ErrorNameStyle;
 }
@@ -103,7 +141,7 @@ export class FaultInjector {
     if (scripted) {
       scripted.remaining--;
       const { kind, delayMs, errorNameStyle, message } = scripted.spec;
-      return { kind, delayMs: delayMs ?? defaultDelay(kind), errorNameStyle, message };
+      return { kind, delayMs: delayFor(kind, delayMs), errorNameStyle, message };
     }
     return this.nextFromStorm(operation);
   }
@@ -117,10 +155,11 @@ export class FaultInjector {
     const hit = random() < spec.rate;
     const kind = spec.kinds[Math.floor(random() * spec.kinds.length)];
     if (!hit) return undefined;
-    return { kind, delayMs: spec.delayMs ?? defaultDelay(kind), errorNameStyle: spec.errorNameStyle };
+    return { kind, delayMs: delayFor(kind, spec.delayMs), errorNameStyle: spec.errorNameStyle };
   }
 }
 
-function defaultDelay(kind: FaultKind): number {
-  return kind === 'slow' ? DEFAULT_SLOW_DELAY_MS : 0;
+function delayFor(kind: FaultKind, delayMs: number | undefined): number {
+  if (kind === 'hang') return Math.min(delayMs ?? HANG_CAP_MS, HANG_CAP_MS);
+  return delayMs ?? (kind === 'slow' ? DEFAULT_SLOW_DELAY_MS : 0);
 }

@@ -16,12 +16,17 @@ export interface ServiceWorld {
   readonly otherTeamWhileActive: 'conflict' | 'approval' | 'immediate';
   /** AssociateMpaTeam with the team that is ACTIVE: the association unchanged, ConflictException, or a new session. */
   readonly sameTeamWhileActive: 'unchanged' | 'conflict' | 'approval';
-  /** Any mutating call while a session is pending: ConflictException, or the pending association unchanged (idempotent). */
+  /**
+   * Any mutating call while a session is pending: ConflictException, or (idempotent) the pending
+   * association unchanged with its session for a repeat of the pending call itself (Associate of
+   * the team that is UPDATE_PENDING, Disassociate while DELETE_PENDING); other calls still conflict.
+   */
   readonly callWhilePending: 'conflict' | 'idempotent';
   /**
    * GetMpaTeamAssociation (and DisassociateMpaTeam) with nothing associated:
    * 404 ResourceNotFoundException with `ResourceId`, 404 without it (a `Message` only),
-   * or 200 with an empty body `{}`.
+   * or 200 with an empty body `{}`. DisassociateMpaTeam has nothing to return, so under
+   * `empty-success` it answers like `not-found-without-resource-id`.
    */
   readonly getWhenNone: 'not-found' | 'not-found-without-resource-id' | 'empty-success';
   /**

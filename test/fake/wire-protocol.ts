@@ -1,9 +1,12 @@
 /**
  * The wire formats the fake speaks: awsJson1_0 for the Payment Cryptography control
- * plane, restJson1 for the MPA GetSession route, SigV4-shaped authorization for both,
- * and the ways the services spell an error name.
+ * plane, awsJson1_1 for SSM, restJson1 for MPA's routes, SigV4-shaped authorization
+ * for all three (each with its signing name and region), and the ways services spell
+ * an error name.
  */
 import type { IncomingMessage } from 'node:http';
+import { matchMpaRoute, type MpaInput, type MpaOperation } from './mpa-api';
+import { SSM_OPERATIONS, type SsmOperation } from './parameter-store';
 import { ServiceError } from './service-error';
 
 export const CONTROL_PLANE_TARGET_PREFIX = 'PaymentCryptographyControlPlane.';
@@ -11,13 +14,18 @@ export const CONTROL_PLANE_CONTENT_TYPE = 'application/x-amz-json-1.0';
 export const CONTROL_PLANE_SIGNING_NAME = 'payment-cryptography';
 export const CONTROL_PLANE_ERROR_NAMESPACE = 'com.amazonaws.paymentcryptography';
 export const MPA_SIGNING_NAME = 'mpa';
+export const MPA_CONTENT_TYPE = 'application/json';
 export const MPA_ERROR_NAMESPACE = 'com.amazonaws.mpa';
+export const SSM_TARGET_PREFIX = 'AmazonSSM.';
+export const SSM_CONTENT_TYPE = 'application/x-amz-json-1.1';
+export const SSM_SIGNING_NAME = 'ssm';
+export const SSM_ERROR_NAMESPACE = 'com.amazonaws.ssm';
 /** Coral, the framework behind awsJson services, answers protocol errors in its own namespace. */
 export const PROTOCOL_ERROR_NAMESPACE = 'com.amazon.coral.service';
 
 export const CONTROL_PLANE_OPERATIONS = ['AssociateMpaTeam', 'DisassociateMpaTeam', 'GetMpaTeamAssociation'] as const;
 export type ControlPlaneOperation = typeof CONTROL_PLANE_OPERATIONS[number];
-export type OperationName = ControlPlaneOperation | 'GetSession';
+export type OperationName = ControlPlaneOperation | MpaOperation | SsmOperation;
 export const MUTATING_OPERATIONS: readonly string[] = ['AssociateMpaTeam', 'DisassociateMpaTeam'];
 
 /**
@@ -30,10 +38,17 @@ export const MUTATING_OPERATIONS: readonly string[] = ['AssociateMpaTeam', 'Disa
  */
 export type ErrorNameStyle = 'namespaced' | 'bare' | 'header' | 'header-with-suffix';
 
+/** The regions requests must be signed for: the control plane's and SSM's, and MPA's own. */
+export interface SigningRegions {
+  readonly region: string;
+  readonly mpaRegion: string;
+}
+
 /** A request the fake understood well enough to route; `input` is the JSON body or the path label. */
 export type ParsedRequest =
   | { readonly route: 'control-plane'; readonly operation: ControlPlaneOperation; readonly input: Record<string, unknown> }
-  | { readonly route: 'mpa'; readonly operation: 'GetSession'; readonly input: { readonly SessionArn: string } };
+  | { readonly route: 'ssm'; readonly operation: SsmOperation; readonly input: Record<string, unknown> }
+  | { readonly route: 'mpa'; readonly operation: MpaOperation; readonly input: MpaInput };
 
 /** A request refused before it reached an operation, with the operation name if one could be read. */
 export interface RejectedRequest {
@@ -43,38 +58,62 @@ export interface RejectedRequest {
   readonly error: ServiceError;
 }
 
+interface JsonRpcService<Operation extends string> {
+  readonly route: 'control-plane' | 'ssm';
+  readonly targetPrefix: string;
+  readonly contentType: string;
+  readonly signingName: string;
+  readonly operations: readonly Operation[];
+}
+
+const CONTROL_PLANE: JsonRpcService<ControlPlaneOperation> = {
+  route: 'control-plane',
+  targetPrefix: CONTROL_PLANE_TARGET_PREFIX,
+  contentType: CONTROL_PLANE_CONTENT_TYPE,
+  signingName: CONTROL_PLANE_SIGNING_NAME,
+  operations: CONTROL_PLANE_OPERATIONS,
+};
+const SSM: JsonRpcService<SsmOperation> = {
+  route: 'ssm',
+  targetPrefix: SSM_TARGET_PREFIX,
+  contentType: SSM_CONTENT_TYPE,
+  signingName: SSM_SIGNING_NAME,
+  operations: SSM_OPERATIONS,
+};
+
 const SIGV4_AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{8})T\d{6}Z$/;
-const MPA_SESSION_PATH = /^\/sessions\/([^/?]+)(?:\?.*)?$/;
 
 /** Routes and checks one request; never throws. */
-export function parseRequest(req: IncomingMessage, body: string, region: string): ParsedRequest | RejectedRequest {
+export function parseRequest(req: IncomingMessage, body: string, regions: SigningRegions): ParsedRequest | RejectedRequest {
   const url = req.url ?? '/';
-  const sessionPath = MPA_SESSION_PATH.exec(url);
-  if (req.method === 'GET' && sessionPath) {
-    return parseGetSession(req, sessionPath[1], region);
+  const method = req.method ?? 'GET';
+  const mpaRoute = matchMpaRoute(method, url);
+  if (mpaRoute) return parseMpa(req, mpaRoute, regions.mpaRegion);
+  if (method === 'POST' && (url === '/' || url.startsWith('/?'))) {
+    const isSsm = headerValue(req, 'x-amz-target')?.startsWith(SSM_TARGET_PREFIX) ?? false;
+    return isSsm ? parseJsonRpc(req, body, SSM, regions.region) : parseJsonRpc(req, body, CONTROL_PLANE, regions.region);
   }
-  if (req.method === 'POST' && (url === '/' || url.startsWith('/?'))) {
-    return parseControlPlane(req, body, region);
-  }
-  return reject(`${req.method} ${url}`, undefined,
-    new ServiceError('UnknownOperationException', 404, `No route for ${req.method} ${url}`));
+  return reject(`${method} ${url}`, undefined,
+    new ServiceError('UnknownOperationException', 404, `No route for ${method} ${url}`));
 }
 
-function parseControlPlane(req: IncomingMessage, body: string, region: string): ParsedRequest | RejectedRequest {
+function parseJsonRpc<Operation extends string>(
+  req: IncomingMessage, body: string, service: JsonRpcService<Operation>, region: string,
+): ParsedRequest | RejectedRequest {
   const target = headerValue(req, 'x-amz-target');
-  const operationName = target?.startsWith(CONTROL_PLANE_TARGET_PREFIX) ? target.slice(CONTROL_PLANE_TARGET_PREFIX.length) : target ?? '';
+  const operationName = target?.startsWith(service.targetPrefix) ? target.slice(service.targetPrefix.length) : target ?? '';
 
-  const authError = checkSigV4(req, CONTROL_PLANE_SIGNING_NAME, region);
+  const authError = checkSigV4(req, service.signingName, region);
   if (authError) return reject(operationName, body, authError);
 
   const contentType = headerValue(req, 'content-type')?.split(';')[0].trim().toLowerCase();
-  if (contentType !== CONTROL_PLANE_CONTENT_TYPE) {
+  if (contentType !== service.contentType) {
     return reject(operationName, body, new ServiceError('SerializationException', 400,
-      `Unsupported Content-Type '${contentType ?? ''}'; expected ${CONTROL_PLANE_CONTENT_TYPE}`));
+      `Unsupported Content-Type '${contentType ?? ''}'; expected ${service.contentType}`));
   }
-  if (!target?.startsWith(CONTROL_PLANE_TARGET_PREFIX) || !isControlPlaneOperation(operationName)) {
+  if (!target?.startsWith(service.targetPrefix) || !(service.operations as readonly string[]).includes(operationName)) {
     return reject(operationName, body, new ServiceError('UnknownOperationException', 400,
       `Unknown operation: X-Amz-Target '${target ?? ''}'`));
   }
@@ -88,19 +127,22 @@ function parseControlPlane(req: IncomingMessage, body: string, region: string): 
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return reject(operationName, input, new ServiceError('SerializationException', 400, 'Request body must be a JSON object'));
   }
-  return { route: 'control-plane', operation: operationName, input: input as Record<string, unknown> };
+  return { route: service.route, operation: operationName, input: input as Record<string, unknown> } as ParsedRequest;
 }
 
-function parseGetSession(req: IncomingMessage, encodedArn: string, region: string): ParsedRequest | RejectedRequest {
-  let sessionArn: string;
+function parseMpa(
+  req: IncomingMessage, route: { operation: MpaOperation; label: 'SessionArn' | 'Arn'; encoded: string }, mpaRegion: string,
+): ParsedRequest | RejectedRequest {
+  let arn: string;
   try {
-    sessionArn = decodeURIComponent(encodedArn);
+    arn = decodeURIComponent(route.encoded);
   } catch {
-    return reject('GetSession', encodedArn, new ServiceError('ValidationException', 400, 'SessionArn is not a valid URI label'));
+    return reject(route.operation, route.encoded, new ServiceError('ValidationException', 400, `${route.label} is not a valid URI label`));
   }
-  const authError = checkSigV4(req, MPA_SIGNING_NAME, region);
-  if (authError) return reject('GetSession', { SessionArn: sessionArn }, authError);
-  return { route: 'mpa', operation: 'GetSession', input: { SessionArn: sessionArn } };
+  const input = { [route.label]: arn } as MpaInput;
+  const authError = checkSigV4(req, MPA_SIGNING_NAME, mpaRegion);
+  if (authError) return reject(route.operation, input, authError);
+  return { route: 'mpa', operation: route.operation, input };
 }
 
 /**
@@ -177,10 +219,6 @@ export function sigV4ShapedHeaders(signingName: string, region: string, date: Da
 
 function reject(operation: string, input: unknown, error: ServiceError): RejectedRequest {
   return { route: 'rejected', operation, input, error };
-}
-
-function isControlPlaneOperation(name: string): name is ControlPlaneOperation {
-  return (CONTROL_PLANE_OPERATIONS as readonly string[]).includes(name);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
