@@ -53,7 +53,7 @@ describe('MPA in its own region', () => {
   test('GetSession names the control plane\'s region as RequesterRegion', async () => {
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const sessionArn = (await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION }, sigV4ShapedHeaders('payment-cryptography', 'eu-west-1')))
-      .body.MpaTeamAssociation.MpaStatus.MpaSessionArn;
+      .body.MpaTeamAssociation!.MpaStatus.MpaSessionArn;
 
     expect((await getSession(fake, sessionArn)).body.RequesterRegion).toBe('eu-west-1');
   });
@@ -106,7 +106,7 @@ describe('MPA API', () => {
 
     test('an Associate session names AssociateMpaTeam', async () => {
       fake.setWorld({ firstAssociation: 'approval' });
-      const sessionArn = (await callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A })).body.MpaTeamAssociation.MpaStatus.MpaSessionArn;
+      const sessionArn = (await callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A })).body.MpaTeamAssociation!.MpaStatus.MpaSessionArn;
 
       expect((await getSession(fake, sessionArn)).body.ActionName).toBe('AssociateMpaTeam');
     });
@@ -174,7 +174,7 @@ describe('MPA API', () => {
 
     test('a cancelled first association leaves nothing associated', async () => {
       fake.setWorld({ firstAssociation: 'approval' });
-      const sessionArn = (await callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A })).body.MpaTeamAssociation.MpaStatus.MpaSessionArn;
+      const sessionArn = (await callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A })).body.MpaTeamAssociation!.MpaStatus.MpaSessionArn;
 
       await cancelSession(fake, sessionArn);
 
@@ -354,7 +354,7 @@ describe('MPA API', () => {
       fake.setTeam(TEAM_B, { status: 'PENDING' });
       fake.activateTeam(TEAM_B);
 
-      expect((await associate(TEAM_B)).MpaTeamAssociation.MpaTeamArn).toBe(TEAM_B);
+      expect((await associate(TEAM_B)).MpaTeamAssociation!.MpaTeamArn).toBe(TEAM_B);
     });
   });
 });

@@ -70,7 +70,7 @@ describe('choosing a world', () => {
     fake.setWorld(world);
 
     const associated = await associate();
-    if (associated.MpaTeamAssociation.AssociationState !== 'ACTIVE') fake.approve();
+    if (associated.MpaTeamAssociation!.AssociationState !== 'ACTIVE') fake.approve();
     await disassociate();
     fake.approve();
     const after = await rawGet();
@@ -300,7 +300,7 @@ describe('endedSessionLeaves', () => {
     fake[resolution]();
 
     expect(fake.association()).toEqual(before);
-    expect((await get()).MpaTeamAssociation.MpaStatus).toBeUndefined();
+    expect((await get()).MpaTeamAssociation!.MpaStatus).toBeUndefined();
   });
 
   test('nothing: a denied team change restores the old team with the MpaStatus it had before the call', async () => {
@@ -341,7 +341,7 @@ describe('vocabulary', () => {
   const modelledKeys = (answer: any) => ({
     top: Object.keys(answer.body).sort(),
     association: Object.keys(answer.body.MpaTeamAssociation).sort(),
-    status: Object.keys(answer.body.MpaTeamAssociation.MpaStatus ?? {}).sort(),
+    status: Object.keys(answer.body.MpaTeamAssociation!.MpaStatus ?? {}).sort(),
   });
 
   test('model: outputs carry only the members the model defines', async () => {
@@ -359,7 +359,7 @@ describe('vocabulary', () => {
     activeTeamA();
     await disassociate();
 
-    expect((await get()).MpaTeamAssociation.MpaStatus?.Status).toBe('PENDING');
+    expect((await get()).MpaTeamAssociation!.MpaStatus?.Status).toBe('PENDING');
   });
 
   test.each([
@@ -394,9 +394,9 @@ describe('vocabulary', () => {
     const first = await get();
     const second = await get();
 
-    expect(opened.MpaTeamAssociation.MpaStatus?.Status).toBe('PENDING');
-    expect(first.MpaTeamAssociation.MpaStatus?.Status).toBe('CREATING');
-    expect(second.MpaTeamAssociation.MpaStatus?.Status).toBe('PENDING');
+    expect(opened.MpaTeamAssociation!.MpaStatus?.Status).toBe('PENDING');
+    expect(first.MpaTeamAssociation!.MpaStatus?.Status).toBe('CREATING');
+    expect(second.MpaTeamAssociation!.MpaStatus?.Status).toBe('PENDING');
     expect(fake.association()?.MpaStatus?.Status).toBe('PENDING');
   });
 
@@ -404,13 +404,13 @@ describe('vocabulary', () => {
     fake.setWorld({ vocabulary: 'extended' });
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'DELETE_PENDING' });
 
-    expect((await get()).MpaTeamAssociation.MpaStatus?.Status).toBe('PENDING');
+    expect((await get()).MpaTeamAssociation!.MpaStatus?.Status).toBe('PENDING');
   });
 
   test('extended: MPA outputs carry unknown top-level members too', async () => {
     fake.setWorld({ vocabulary: 'extended' });
     activeTeamA();
-    const sessionArn = (await disassociate()).MpaTeamAssociation.MpaStatus!.MpaSessionArn;
+    const sessionArn = (await disassociate()).MpaTeamAssociation!.MpaStatus!.MpaSessionArn!;
 
     const session = await getSession(fake, sessionArn);
 

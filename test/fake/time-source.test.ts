@@ -67,7 +67,7 @@ describe('with a time source', () => {
     const output = await sendMpaCommand(client, new DisassociateMpaTeamCommand({ Action: ACTION }));
 
     expect(fake.now()).toBe(T0 + 6_000);
-    expect(output.MpaTeamAssociation.MpaStatus?.InitiationDate).toEqual(new Date(T0 + 6_000));
+    expect(output.MpaTeamAssociation!.MpaStatus?.InitiationDate).toEqual(new Date(T0 + 6_000));
     expect(fake.requests[0].at).toBe(T0 + 6_000);
   });
 
@@ -78,7 +78,7 @@ describe('with a time source', () => {
 
     const output = await get();
 
-    expect(output.MpaTeamAssociation.AssociationState).toBe('ACTIVE');
+    expect(output.MpaTeamAssociation!.AssociationState).toBe('ACTIVE');
     expect(clock.now() - T0).toBe(5 * 60_000);
     expect(Date.now() - started).toBeLessThan(2_000);
   });

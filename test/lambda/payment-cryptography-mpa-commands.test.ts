@@ -10,6 +10,9 @@ import {
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
 } from '../../lambda/payment-cryptography-mpa-commands';
+import { HttpResponse } from '@smithy/protocol-http';
+import { Readable } from 'node:stream';
+import { observe } from '../../lambda/aws/control-plane';
 import type { FakeControlPlane } from '../fake/fake-control-plane';
 import { ACTION, TEAM_A } from '../fixtures/cloudformation-events';
 import { startFakeForHandler } from '../fixtures/handler-environment';
@@ -53,12 +56,12 @@ describe('serialization', () => {
     const before = Date.now();
     const output = await sendMpaCommand(client, new DisassociateMpaTeamCommand({ Action: ACTION }));
     expect(fake.requests[0]).toMatchObject({ operation: 'DisassociateMpaTeam', input: { Action: ACTION } });
-    const status = output.MpaTeamAssociation.MpaStatus!;
-    expect(output.MpaTeamAssociation.AssociationState).toBe('DELETE_PENDING');
+    const status = output.MpaTeamAssociation!.MpaStatus!;
+    expect(output.MpaTeamAssociation!.AssociationState).toBe('DELETE_PENDING');
     expect(status.Status).toBe('PENDING');
     expect(status.MpaSessionArn).toBe(fake.sessions[0].sessionArn);
     expect(status.InitiationDate).toBeInstanceOf(Date);
-    expect(Math.abs(status.InitiationDate.getTime() - before)).toBeLessThan(5_000);
+    expect(Math.abs(status.InitiationDate!.getTime() - before)).toBeLessThan(5_000);
   });
 
   test('GetMpaTeamAssociation reads a denied session back with its StatusMessage', async () => {
@@ -108,7 +111,7 @@ describe('errors are the client\'s own exception classes', () => {
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     const output = await sendMpaCommand(retrying, new GetMpaTeamAssociationCommand({ Action: ACTION }));
     retrying.destroy();
-    expect(output.MpaTeamAssociation.AssociationState).toBe('ACTIVE');
+    expect(output.MpaTeamAssociation!.AssociationState).toBe('ACTIVE');
     expect(fake.callCount('GetMpaTeamAssociation')).toBe(3);
   });
 
@@ -130,4 +133,56 @@ test('the SDK logger never sees the RequesterComment', async () => {
   logged.destroy();
   expect(lines.join('\n')).toContain('AssociateMpaTeamCommand');
   expect(lines.join('\n')).not.toContain('CHG-secret-4711');
+});
+
+describe('reads are as lenient as the generated SDK\'s: no answer shape crashes a request', () => {
+  /** A client whose HTTP handler answers with `body`: the SDK boundary, for shapes the fake never sends. */
+  function answering(body: string): PaymentCryptographyClient {
+    return new PaymentCryptographyClient({
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => ({
+          response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(body)]) }),
+        }),
+      } as any,
+    });
+  }
+
+  test.each([
+    ['an empty answer', '{}', undefined, undefined],
+    ['an empty body', '', undefined, undefined],
+    ['an empty association', '{"MpaTeamAssociation":{}}', {}, undefined],
+    ['a team without a state', `{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}"}}`, { MpaTeamArn: TEAM_A }, { team: TEAM_A, state: 'UNKNOWN' }],
+    ['a state without a team', '{"MpaTeamAssociation":{"AssociationState":"DELETE_PENDING"}}', { AssociationState: 'DELETE_PENDING' }, { team: undefined, state: 'DELETE_PENDING' }],
+    ['an empty MpaStatus', `{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"ACTIVE","MpaStatus":{}}}`,
+      { MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE', MpaStatus: {} }, { team: TEAM_A, state: 'ACTIVE' }],
+    ['a session without a status', `{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"DELETE_PENDING","MpaStatus":{"MpaSessionArn":"s"}}}`,
+      { MpaTeamArn: TEAM_A, AssociationState: 'DELETE_PENDING', MpaStatus: { MpaSessionArn: 's' } },
+      { team: TEAM_A, state: 'DELETE_PENDING', session: { arn: 's', status: 'UNKNOWN', initiatedAt: undefined, message: undefined } }],
+    ['members of the wrong type', '{"MpaTeamAssociation":{"MpaTeamArn":7,"AssociationState":["ACTIVE"],"MpaStatus":"pending"}}', {}, undefined],
+    ['an association that is not an object', '{"MpaTeamAssociation":"ACTIVE"}', undefined, undefined],
+    ['unknown members and values', `{"Extra":1,"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"UPDATING","Future":{"a":1},"MpaStatus":{"MpaSessionArn":"s","Status":"CREATING","InitiationDate":"2026-12-01T10:00:00Z","Other":true}}}`,
+      { MpaTeamArn: TEAM_A, AssociationState: 'UPDATING', MpaStatus: { MpaSessionArn: 's', Status: 'CREATING', InitiationDate: new Date('2026-12-01T10:00:00Z') } },
+      { team: TEAM_A, state: 'UPDATING', session: { arn: 's', status: 'CREATING', initiatedAt: Date.parse('2026-12-01T10:00:00Z'), message: undefined } }],
+  ])('%s', async (_, body, association, observed) => {
+    const client = answering(body);
+    const output = await sendMpaCommand(client, new GetMpaTeamAssociationCommand({ Action: ACTION }));
+    client.destroy();
+    expect(output.MpaTeamAssociation).toEqual(association);
+    expect(observe(output)).toEqual(observed);
+  });
+
+  test('a fractional epoch InitiationDate keeps its milliseconds', async () => {
+    const client = answering(`{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"ACTIVE","MpaStatus":{"MpaSessionArn":"s","Status":"APPROVED","InitiationDate":1796119200.25}}}`);
+    const output = await sendMpaCommand(client, new GetMpaTeamAssociationCommand({ Action: ACTION }));
+    client.destroy();
+    expect(output.MpaTeamAssociation?.MpaStatus?.InitiationDate?.getTime()).toBe(1796119200250);
+  });
+
+  test('the fake\'s empty success for "nothing associated" reads as no association', async () => {
+    fake.setWorld({ getWhenNone: 'empty-success' });
+    const output = await sendMpaCommand(client, new GetMpaTeamAssociationCommand({ Action: ACTION }));
+    expect(output.MpaTeamAssociation).toBeUndefined();
+    expect(observe(output)).toBeUndefined();
+  });
 });
