@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 
 /**
@@ -17,16 +18,18 @@ import { IConstruct } from 'constructs';
  */
 export function allowCloudWatchLogsToUseKey(scope: IConstruct, key: kms.IKey): void {
   const stack = Stack.of(scope);
-  const statement = cloudWatchLogsKeyStatement(stack.partition, stack.region, stack.account);
+  const statement = iam.PolicyStatement.fromJson(cloudWatchLogsKeyStatement(stack.partition, stack.region, stack.account));
   const { statementAdded } = key.addToResourcePolicy(statement, /* allowNoOp */ true);
   if (statementAdded) {
     return;
   }
-  const readable = cloudWatchLogsKeyStatement(
-    concreteOr(stack.partition, '<partition>'),
-    concreteOr(stack.region, '<region>'),
-    concreteOr(stack.account, '<account>'),
-  ).toStatementJson();
+  // What the user pastes into a key policy: literal values, and placeholders for what only
+  // the deployment knows (an environment-agnostic stack).
+  const region = concreteOr(stack.region, '<region>');
+  const partition = Token.isUnresolved(stack.region)
+    ? concreteOr(stack.partition, '<partition>')
+    : RegionInfo.get(stack.region).partition ?? '<partition>';
+  const readable = cloudWatchLogsKeyStatement(partition, region, concreteOr(stack.account, '<account>'));
   const keyArn = concreteOr(key.keyArn, `the key of '${key.node.path}'`);
   Annotations.of(scope).addWarningV2('cdk-mpa-team-association:logEncryptionKeyPolicy',
     `logEncryptionKey ${keyArn} is imported, so its key policy cannot be changed by this app. CloudWatch Logs must be allowed ` +
@@ -34,16 +37,18 @@ export function allowCloudWatchLogsToUseKey(scope: IConstruct, key: kms.IKey): v
     JSON.stringify(readable));
 }
 
-function cloudWatchLogsKeyStatement(partition: string, region: string, account: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsForMpaTeamAssociation',
-    principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
+/** The key policy statement, as IAM JSON. */
+function cloudWatchLogsKeyStatement(partition: string, region: string, account: string) {
+  return {
+    Sid: 'AllowCloudWatchLogsForMpaTeamAssociation',
+    Effect: 'Allow',
+    Principal: { Service: `logs.${region}.amazonaws.com` },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: {
       ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
     },
-  });
+  };
 }
 
 function concreteOr(value: string, placeholder: string): string {
