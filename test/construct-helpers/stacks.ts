@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { App, aws_mpa as mpa, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
@@ -16,18 +17,21 @@ export const CROSS_ACCOUNT_TEAM_ARN = 'arn:aws:mpa:us-east-1:222222222222:approv
 export const TEAM_ARN_OUTSIDE_MPA_REGION = 'arn:aws:mpa:eu-west-1:111111111111:approval-team/payments-approvers';
 
 /** aws-cdk-lib's recommended feature flags, as `cdk init` writes them into a new app's cdk.json. */
-export const RECOMMENDED_FLAGS: Record<string, unknown> = require('aws-cdk-lib/recommended-feature-flags.json');
+export const RECOMMENDED_FLAGS: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
 
 export interface NewStackOptions {
   /** Construct id of the stack. */
   readonly id?: string;
   /** Build the app with aws-cdk-lib's recommended feature flags, as a new app has them. */
   readonly recommendedFlags?: boolean;
+  /** More context for the app (after the flags). */
+  readonly context?: Record<string, unknown>;
 }
 
 /** A fresh app and stack with a concrete environment. */
 export function newStack(options: NewStackOptions = {}): Stack {
-  const app = new App(options.recommendedFlags ? { context: RECOMMENDED_FLAGS } : {});
+  const app = new App({ context: { ...(options.recommendedFlags ? RECOMMENDED_FLAGS : {}), ...options.context } });
   return new Stack(app, options.id ?? 'TestStack', { env: STACK_ENV });
 }
 
