@@ -105,7 +105,7 @@ export function acknowledgements(major: NagMajor, stack: Stack): Acknowledgement
   }
   return constructs.filter((c): c is CfnResource => CfnResource.isCfnResource(c)).flatMap(resource => {
     const suppressions = (resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as Array<{ id: string; reason: string; applies_to?: string[] }>;
-    return suppressions.flatMap(s => (s.applies_to
+    return suppressions.flatMap((s): Acknowledgement[] => (s.applies_to
       ? s.applies_to.map(findingId => ({ rule: ruleOf(s.id, findingId), path: resource.node.path, reason: s.reason, coversEveryFinding: false }))
       : [{ rule: s.id, path: resource.node.path, reason: s.reason, coversEveryFinding: true }]));
   });
