@@ -20,6 +20,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // Building and testing need Node.js 20.16 or later: jsii 6 requires it (">= 20.16.0"), and
+  // Stryker 9 and aws-cdk-lib need Node.js 20. npm checks devEngines on install.
+  devEngines: {
+    runtime: { name: 'node', version: '>=20.16.0', onFail: 'error' },
+  },
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   // The peer range starts at the lowest aws-cdk-lib the construct works with. src/ compiles
@@ -103,6 +108,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/examples/cdk.out', 'cdk.context.json', '/.bench/', '/.jsii.tabl.json'],
 });
+// The example app imports the library by its package name, as a user's app does; in this
+// repository examples/tsconfig.json maps that name onto src/ (and cdk.json's NODE_PATH serves it
+// at run time), so eslint resolves it through the same tsconfig (and orders it as a local import).
+project.eslint?.addOverride({
+  files: ['examples/**/*.ts'],
+  settings: { 'import/resolver': { node: {}, typescript: { project: './examples/tsconfig.json', alwaysTryTypes: true } } },
+} as javascript.EslintOverride);
+// Apps that use the library run on what aws-cdk-lib needs: Node.js 20 or later from the lowest
+// aws-cdk-lib of the peer range (2.269.0) up. (The handler runs on Lambda's Node.js 22 runtime.)
+project.package.addEngine('node', '>= 20.0.0');
 // After the constructor, which replaces any constructs dev dependency with the peer one.
 project.addDevDeps('constructs@10.5.1');
 // jsii warns (JSII6) that the aws-cdk-lib dev dependency is not the bottom of the peer range:

@@ -1,60 +1,39 @@
 /**
- * An application that keeps an AWS Payment Cryptography MPA team association in
- * code: an approval team (or the ARN of an existing one) and the association
- * that makes importing a root public key certificate need that team's approval.
+ * An application that keeps an AWS Payment Cryptography MPA team association in code:
  *
- *   npx cdk synth                                       # creates an example team (placeholders)
- *   npx cdk synth -c mpaTeamArn=arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-ca
- *   npx cdk synth -c approvers=alice@example.com,bob@example.com,carol@example.com \
- *                 -c identitySourceArn=arn:aws:mpa:us-east-1:111122223333:identity-source/... \
- *                 -c policyArn='arn:aws:mpa:::aws:policy/<service>/<policy>/$DEFAULT'
+ * - PaymentsApprovalTeam (us-east-1): the approval team, where MPA creates teams;
+ * - PaymentsKeysApproval (your region): the association that makes importing a root public
+ *   key certificate need that team's approval, its functions in a private network.
+ *
+ *   npx cdk synth                                   # offline, placeholders for the team
+ *   npx cdk deploy PaymentsApprovalTeam -c approvers=<id>,<id>,<id> -c identitySourceArn=... -c policyArn=...
+ *   npx cdk deploy PaymentsKeysApproval -c mpaTeamArn=<the team's ARN>
+ *   npx cdk synth -c privateNetwork=false           # the functions outside a VPC
  */
-import { App, CfnOutput, Duration, Stack, type StackProps, aws_mpa as mpa } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { MpaProtectedOperation, MpaTeamAssociation } from '../src';
-
-/** Placeholders for a synth without context; replace them before deploying. */
-const PLACEHOLDER = {
-  approvers: 'alice@example.com,bob@example.com,carol@example.com',
-  identitySourceArn: 'arn:aws:mpa:us-east-1:111122223333:identity-source/example',
-  // The MPA-managed policy of the protected operation, arn:aws:mpa:::aws:policy/<service>/<policy>/<version>.
-  policyArn: 'arn:aws:mpa:::aws:policy/example/ExamplePolicy/$DEFAULT',
-};
-
-export class PaymentsKeysApprovalStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
-    super(scope, id, props);
-
-    const context = (key: keyof typeof PLACEHOLDER) => String(this.node.tryGetContext(key) ?? PLACEHOLDER[key]);
-    const existingTeamArn: string | undefined = this.node.tryGetContext('mpaTeamArn');
-
-    // An existing team (for example one shared with this account through AWS RAM), or a new one.
-    const mpaTeamArn = existingTeamArn ?? new mpa.CfnApprovalTeam(this, 'RootCaApprovers', {
-      name: 'payments-root-ca-approvers',
-      description: 'Approves imports of root public key certificates into AWS Payment Cryptography',
-      approvalStrategy: { mofN: { minApprovalsRequired: 2 } },
-      approvers: context('approvers').split(',').map(identity => ({
-        primaryIdentityId: identity.trim(),
-        primaryIdentitySourceArn: context('identitySourceArn'),
-      })),
-      policies: [{ policyArn: context('policyArn') }],
-    }).attrArn;
-
-    const association = new MpaTeamAssociation(this, 'RootCertificateImportApproval', {
-      mpaTeamArn,
-      action: MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE,
-      requesterComment: 'Managed by the PaymentsKeysApproval stack',
-      approvalTimeout: Duration.minutes(45),
-      pollInterval: Duration.seconds(15),
-    });
-
-    new CfnOutput(this, 'AssociationState', { value: association.attrAssociationState });
-    new CfnOutput(this, 'AssociatedTeamArn', { value: association.attrMpaTeamArn });
-    new CfnOutput(this, 'LastApprovalSessionArn', { value: association.attrMpaSessionArn });
-  }
-}
+import { App } from 'aws-cdk-lib';
+import { ApprovalTeamStack } from './approval-team-stack';
+import { PaymentsKeysApprovalStack } from './payments-keys-approval-stack';
 
 const app = new App();
+const context = (key: string): string | undefined => app.node.tryGetContext(key);
+
+/** Placeholders for a synth without context; the team stack does not deploy with them. */
+const PLACEHOLDER = {
+  approvers: 'alice-identity-id,bob-identity-id,carol-identity-id',
+  identitySourceArn: 'arn:aws:mpa:us-east-1:111122223333:identity-source/example',
+  // Not a real policy: `aws mpa list-policies --region us-east-1` lists the Payment Cryptography one.
+  policyArn: 'arn:aws:mpa:::aws:policy/REPLACE-with-the-payment-cryptography-policy/from-aws-mpa-list-policies/$DEFAULT',
+};
+
+new ApprovalTeamStack(app, 'PaymentsApprovalTeam', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+  approvers: (context('approvers') ?? PLACEHOLDER.approvers).split(',').map(id => id.trim()),
+  identitySourceArn: context('identitySourceArn') ?? PLACEHOLDER.identitySourceArn,
+  policyArn: context('policyArn') ?? PLACEHOLDER.policyArn,
+});
+
 new PaymentsKeysApprovalStack(app, 'PaymentsKeysApproval', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  mpaTeamArn: context('mpaTeamArn'),
+  privateNetwork: context('privateNetwork') !== 'false',
 });

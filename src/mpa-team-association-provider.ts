@@ -5,26 +5,45 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
-import { HandlerTeamPermissions } from './handler-team-permissions';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { HANDLER_ENVIRONMENT } from './handler-contract';
+import { HandlerPermissions } from './handler-permissions';
+import { allowCloudWatchLogsToUseKey } from './log-encryption';
 import { AssociationSettings } from './mpa-team-association-settings';
-import { nagResourceFinding, suppressNagRules } from './nag-suppressions';
+import { newNetworkInterfacePolicy, newProviderSecurityGroup } from './network-access';
+import { acknowledgeProviderNagFindings } from './provider-nag-acknowledgements';
+import { ProviderSettings, providerSettingsMismatch } from './provider-settings';
 import { ProviderTimeouts } from './provider-timeouts';
+import { moveDefaultPolicyToManagedPolicy, RoleWithManagedPolicy } from './role-with-managed-policy';
 
 /** Where esbuild writes the handler bundle (see .projenrc.ts): shipped in the package. */
 const HANDLER_ASSET_PATH = path.join(__dirname, '..', 'assets', 'lambda', 'handler');
 
-/** How long the handler's log lines and the provider's logs are kept. */
-const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+/**
+ * Concurrent executions reserved for each of the provider's five functions. One request
+ * occupies one execution of a function at a time; a stack has one association per action,
+ * and a request, its redelivery and a rollback can overlap. Reserving them keeps the handler
+ * runnable when other functions exhaust the account's concurrency (NIST 800-53 LambdaConcurrency).
+ */
+export const RESERVED_CONCURRENT_EXECUTIONS = 5;
 
 /**
- * The custom-resource provider that all MpaTeamAssociations of one stack share:
- * the handler's two functions (onEvent, isComplete) with one role, the Provider
- * framework with its waiter state machine, and their log groups.
+ * Feature flags the provider sets to false inside its own scope, whatever the app sets:
+ * - useCdkManagedLogGroup would make each handler function create a log group named
+ *   /aws/lambda/<function name> beside the one the provider creates with that name (and
+ *   with the app's key, retention and removal policy): two resources with one name fail to deploy.
+ * - createNewPoliciesWithAddToRolePolicy would put the framework's grants into inline policies.
+ */
+const FLAGS_OFF_IN_PROVIDER = ['@aws-cdk/aws-lambda:useCdkManagedLogGroup', '@aws-cdk/aws-lambda:createNewPoliciesWithAddToRolePolicy'];
+
+/**
+ * The custom-resource provider that all MpaTeamAssociations of one stack share: the
+ * handler's two functions (onEvent, isComplete) with one role, the Provider framework with
+ * its waiter state machine, their log groups and, in a VPC, their security group.
  *
- * The waiter's query interval and total timeout are fixed when the provider is
- * created, so every association of the stack must use the same approvalTimeout
- * and pollInterval.
+ * Its settings (timing, network, logs) are fixed when it is created, so every association
+ * of the stack must bring the same ones. Its construct id and the ids below it are part of
+ * the ServiceToken of every association: never change them (test/provider-identity.test.ts).
  */
 export class MpaTeamAssociationProvider extends Construct {
   /** Returns the stack's provider, creating it for the first association. */
@@ -33,7 +52,7 @@ export class MpaTeamAssociationProvider extends Construct {
     const existing = stack.node.tryFindChild(MpaTeamAssociationProvider.ID);
     const provider = existing instanceof MpaTeamAssociationProvider
       ? existing
-      : new MpaTeamAssociationProvider(stack, MpaTeamAssociationProvider.ID, association, settings);
+      : new MpaTeamAssociationProvider(stack, MpaTeamAssociationProvider.ID, association, settings.provider);
     provider.register(association, settings);
     return provider;
   }
@@ -47,27 +66,48 @@ export class MpaTeamAssociationProvider extends Construct {
   public readonly timeouts: ProviderTimeouts;
   /** The role of the handler functions: the one principal expected to change the associations. */
   public readonly handlerRole: iam.IRole;
+  /**
+   * What must exist before the handler first runs: its log groups (so that the `Logs:` line
+   * of a FAILED reason names a group that exists) and its permissions.
+   */
+  public readonly invocationDependencies: IDependable[];
 
   private readonly firstAssociationPath: string;
-  private readonly approvalTimeoutSeconds: number;
+  private readonly settings: ProviderSettings;
   private readonly associationsByAction = new Map<string, string>();
-  private readonly permissions: HandlerTeamPermissions;
+  private readonly permissions: HandlerPermissions;
 
-  private constructor(scope: Stack, id: string, firstAssociation: IConstruct, settings: AssociationSettings) {
+  private constructor(scope: Stack, id: string, firstAssociation: IConstruct, settings: ProviderSettings) {
     super(scope, id);
+    for (const flag of FLAGS_OFF_IN_PROVIDER) {
+      this.node.setContext(flag, false);
+    }
     this.firstAssociationPath = firstAssociation.node.path;
-    this.approvalTimeoutSeconds = settings.approvalTimeoutSeconds;
+    this.settings = settings;
     this.timeouts = settings.timeouts;
 
-    const handlerLogGroup = new logs.LogGroup(this, 'HandlerLogGroup', { retention: LOG_RETENTION });
+    const newLogGroup = (logGroupId: string, logGroupName?: string) => new logs.LogGroup(this, logGroupId, {
+      logGroupName,
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+      encryptionKey: settings.logEncryptionKey,
+    });
+    if (settings.logEncryptionKey !== undefined) {
+      allowCloudWatchLogsToUseKey(this, settings.logEncryptionKey);
+    }
+
+    const securityGroups = settings.vpc !== undefined
+      ? settings.securityGroups ?? [newProviderSecurityGroup(this, settings.vpc)]
+      : undefined;
+    const network = settings.vpc !== undefined
+      ? { vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups }
+      : {};
+
     const handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Associates and disassociates AWS Payment Cryptography MPA teams (cdk-mpa-team-association)',
     });
     this.handlerRole = handlerRole;
-    // Write access to its own log group instead of AWSLambdaBasicExecutionRole (logs:* on every group).
-    handlerLogGroup.grants.write(handlerRole);
-    this.permissions = new HandlerTeamPermissions(handlerRole);
 
     const handlerFunction = (functionId: string, entryPoint: 'onEvent' | 'isComplete', description: string) =>
       new lambda.Function(this, functionId, {
@@ -80,29 +120,44 @@ export class MpaTeamAssociationProvider extends Construct {
         memorySize: 256,
         timeout: Duration.minutes(2),
         role: handlerRole,
-        logGroup: handlerLogGroup,
+        reservedConcurrentExecutions: RESERVED_CONCURRENT_EXECUTIONS,
+        environment: { [HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN]: handlerRole.roleArn },
+        ...network,
       });
     const onEventHandler = handlerFunction('OnEventHandler', 'onEvent',
       'Starts associating or disassociating an AWS Payment Cryptography MPA team (cdk-mpa-team-association)');
     const isCompleteHandler = handlerFunction('IsCompleteHandler', 'isComplete',
       'Waits for MPA approvers of an AWS Payment Cryptography MPA team association (cdk-mpa-team-association)');
 
-    // The framework's own functions get roles and a log group of ours, so that they too
-    // write only to a log group with a retention, without AWSLambdaBasicExecutionRole.
-    const frameworkLogGroup = new logs.LogGroup(this, 'FrameworkLogGroup', { retention: LOG_RETENTION });
+    // Each handler function writes to the log group Lambda uses by default, /aws/lambda/<function
+    // name>: the group that the framework's FAILED reasons name ("Logs: /aws/lambda/<name>").
+    // The functions do not point at it (the name refers to the function), so the custom
+    // resources depend on it instead, and its write permission lives outside the role's subtree.
+    const handlerLogGroups = [
+      newLogGroup('OnEventHandlerLogGroup', `/aws/lambda/${onEventHandler.functionName}`),
+      newLogGroup('IsCompleteHandlerLogGroup', `/aws/lambda/${isCompleteHandler.functionName}`),
+    ];
+    const handlerPolicy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
+      description: 'Permissions of the cdk-mpa-team-association handler',
+      roles: [handlerRole],
+    });
+    this.permissions = new HandlerPermissions(handlerPolicy, handlerLogGroups);
+    this.invocationDependencies = [...handlerLogGroups, handlerPolicy];
+
+    // The framework's functions get roles and a log group of ours, so that they too write
+    // only to a log group of the provider, with customer-managed policies.
+    const frameworkLogGroup = newLogGroup('FrameworkLogGroup');
     const frameworkRole = (roleId: string) => {
-      const role = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      const role = new RoleWithManagedPolicy(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       frameworkLogGroup.grants.write(role);
       return role;
     };
     const frameworkOnEventRole = frameworkRole('FrameworkOnEventRole');
     const frameworkCompleteAndTimeoutRole = frameworkRole('FrameworkCompleteAndTimeoutRole');
 
-    const waiterLogGroup = new logs.LogGroup(this, 'WaiterLogGroup', {
+    const waiterLogGroup = newLogGroup('WaiterLogGroup',
       // Step Functions log delivery recommends the /aws/vendedlogs/ prefix (resource policy size limits).
-      logGroupName: `/aws/vendedlogs/states/mpa-team-association-waiter-${isCompleteHandler.functionName}`,
-      retention: LOG_RETENTION,
-    });
+      `/aws/vendedlogs/states/mpa-team-association-waiter-${isCompleteHandler.functionName}`);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler,
@@ -112,6 +167,7 @@ export class MpaTeamAssociationProvider extends Construct {
       logGroup: frameworkLogGroup,
       frameworkOnEventRole,
       frameworkCompleteAndTimeoutRole,
+      ...network,
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
         destination: waiterLogGroup,
@@ -123,8 +179,38 @@ export class MpaTeamAssociationProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
 
-    this.acknowledgeNagFindings(provider, [onEventHandler, isCompleteHandler],
-      [frameworkOnEventRole, frameworkCompleteAndTimeoutRole]);
+    const frameworkFunctions = provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+    for (const fn of frameworkFunctions) {
+      (fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = RESERVED_CONCURRENT_EXECUTIONS;
+    }
+    const waiter = provider.node.findChild('waiter-state-machine');
+    const waiterRole = waiter.node.findChild('Role') as iam.Role;
+    const waiterRolePolicy = moveDefaultPolicyToManagedPolicy(waiterRole);
+
+    if (settings.vpc !== undefined) {
+      const networkPolicy = newNetworkInterfacePolicy(this, [handlerRole, frameworkOnEventRole, frameworkCompleteAndTimeoutRole]);
+      for (const fn of [onEventHandler, isCompleteHandler, ...frameworkFunctions]) {
+        fn.node.addDependency(networkPolicy);
+      }
+    }
+
+    acknowledgeProviderNagFindings({
+      provider,
+      handlers: [onEventHandler, isCompleteHandler],
+      frameworkOnEvent: frameworkFunctions.filter(fn => fn.role === frameworkOnEventRole),
+      frameworkCompleteAndTimeout: frameworkFunctions.filter(fn => fn.role === frameworkCompleteAndTimeoutRole),
+      frameworkRolePolicies: [frameworkOnEventRole, frameworkCompleteAndTimeoutRole].map(role => role.permissionsPolicy!),
+      waiter,
+      waiterRolePolicy,
+    });
+  }
+
+  /**
+   * Allows the handler to manage associations with the approval teams of `mpaTeamArn`'s
+   * account and region, and their approval sessions.
+   */
+  public allowTeamsOf(mpaTeamArn: string): void {
+    this.permissions.allowTeamsOf(mpaTeamArn);
   }
 
   /**
@@ -133,17 +219,15 @@ export class MpaTeamAssociationProvider extends Construct {
    * access to its team.
    */
   private register(association: IConstruct, settings: AssociationSettings): void {
-    if (settings.approvalTimeoutSeconds !== this.approvalTimeoutSeconds
-      || settings.pollIntervalSeconds !== this.timeouts.queryIntervalSeconds) {
-      throw new Error(`MpaTeamAssociation at '${association.node.path}': approvalTimeout (${settings.approvalTimeoutSeconds} seconds) ` +
-        `and pollInterval (${settings.pollIntervalSeconds} seconds) must equal those of '${this.firstAssociationPath}' ` +
-        `(${this.approvalTimeoutSeconds} and ${this.timeouts.queryIntervalSeconds} seconds): all associations of a stack share ` +
-        'one provider, whose waiter polls every pollInterval and stops after a total timeout derived from approvalTimeout. ' +
-        'Use the same values, or put this association in another stack.');
+    const mismatch = providerSettingsMismatch(Stack.of(this),
+      { path: this.firstAssociationPath, settings: this.settings },
+      { path: association.node.path, settings: settings.provider });
+    if (mismatch !== undefined) {
+      throw new Error(mismatch);
     }
 
-    // A token action cannot be compared at synth time; the service refuses nothing here,
-    // but two resources managing one action would undo each other.
+    // A token action cannot be compared at synth time (action-guardrail.ts warns about it);
+    // two resources managing one action would undo each other.
     if (!Token.isUnresolved(settings.action)) {
       const other = this.associationsByAction.get(settings.action);
       if (other !== undefined) {
@@ -154,51 +238,6 @@ export class MpaTeamAssociationProvider extends Construct {
       this.associationsByAction.set(settings.action, association.node.path);
     }
 
-    this.permissions.allowTeamsOf(settings.mpaTeamArn, settings.reportApprovalProgress);
-  }
-
-  private acknowledgeNagFindings(provider: cr.Provider, handlers: lambda.IFunction[], frameworkRoles: iam.IRole[]): void {
-    for (const handler of handlers) {
-      suppressNagRules(handler, [{
-        id: 'AwsSolutions-L1',
-        reason: 'The handler bundle is built for and tested on Node.js 22, so the runtime is pinned; ' +
-          'moving to a newer runtime is a deliberate release of this library.',
-      }]);
-    }
-
-    const invokeAnyVersion = (fn: lambda.IFunction) => nagResourceFinding(this, `${fn.functionArn}:*`);
-    const frameworkFunctionsOf = (role: IConstruct) => provider.node.findAll()
-      .filter((c): c is lambda.Function => c instanceof lambda.Function && c.role === role);
-
-    // The framework's functions invoke the handler (grantInvoke adds `<arn>:*` for versions and aliases).
-    for (const role of frameworkRoles) {
-      suppressNagRules(role, [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'Granted by the custom-resource Provider framework: lambda:InvokeFunction on the handler ' +
-          'functions and any of their versions or aliases (`<function arn>:*`).',
-        appliesTo: handlers.map(invokeAnyVersion),
-      }]);
-    }
-
-    // The waiter state machine's role is created inside the Provider framework.
-    const waiter = provider.node.findChild('waiter-state-machine');
-    const waiterRole = waiter.node.findChild('Role');
-    const timeoutHandlers = frameworkFunctionsOf(frameworkRoles[1]);
-    suppressNagRules(waiterRole, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'Granted by the custom-resource Provider framework: the waiter invokes the framework\'s isComplete ' +
-        'and onTimeout functions, including their versions and aliases (`<function arn>:*`).',
-      appliesTo: timeoutHandlers.map(invokeAnyVersion),
-    }, {
-      id: 'AwsSolutions-IAM5',
-      reason: 'Step Functions log delivery (logs:CreateLogDelivery, logs:PutResourcePolicy and others) does not ' +
-        'support resource-level permissions, so the framework grants it on `*`.',
-      appliesTo: ['Resource::*'],
-    }]);
-    suppressNagRules(waiter, [{
-      id: 'AwsSolutions-SF2',
-      reason: 'The waiter only calls the isComplete function on a timer; its executions and the handler\'s logs ' +
-        'trace each operation, and the Provider framework offers no X-Ray setting.',
-    }]);
+    this.permissions.allowTeamsOf(settings.mpaTeamArn);
   }
 }

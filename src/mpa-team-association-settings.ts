@@ -1,27 +1,31 @@
-import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { DEFAULTS, LIMITS, RemovalBehaviour } from './handler-contract';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 import type { MpaTeamAssociationProps } from './mpa-team-association';
-import { deriveProviderTimeouts, MAX_SERVICE_TIMEOUT_SECONDS, ProviderTimeouts } from './provider-timeouts';
+import { ProviderSettings } from './provider-settings';
+import { deriveProviderTimeouts, MAX_SERVICE_TIMEOUT_SECONDS } from './provider-timeouts';
 
 /** The props of one MpaTeamAssociation, checked and with defaults applied. */
 export interface AssociationSettings {
   readonly action: string;
   readonly mpaTeamArn: string;
   readonly requesterComment?: string;
-  readonly approvalTimeoutSeconds: number;
-  readonly pollIntervalSeconds: number;
   readonly removalPolicy: RemovalPolicy;
   readonly removalBehaviour: RemovalBehaviour;
   readonly reportApprovalProgress: boolean;
-  readonly timeouts: ProviderTimeouts;
+  /** What the stack's shared provider is built with: must agree across the stack's associations. */
+  readonly provider: ProviderSettings;
 }
+
+/** The region where MPA approval teams are created (MPA User Guide, "Region availability"). */
+export const MPA_TEAM_REGION = 'us-east-1';
 
 /**
  * Checks the props at synth time and applies the defaults. Throws on a value the
- * service or CloudFormation would refuse; warns where a token hides the value.
- * Every message names the prop and the rule.
+ * service or CloudFormation would refuse; warns where a token hides the value or where
+ * a value is allowed but unlikely to work. Every message names the prop and the rule.
  */
 export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAssociationProps): AssociationSettings {
   const fail = (message: string): never => {
@@ -29,7 +33,8 @@ export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAsso
   };
 
   const mpaTeamArn = props.mpaTeamArn;
-  checkTeamArn(mpaTeamArn, fail);
+  checkTeamArn('mpaTeamArn', mpaTeamArn, fail);
+  warnIfTeamOutsideMpaRegion(scope, mpaTeamArn);
 
   const action = (props.action ?? MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE).value;
 
@@ -45,6 +50,21 @@ export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAsso
     }
   }
 
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+  const removalBehaviour = toRemovalBehaviour(removalPolicy, fail);
+
+  return {
+    action,
+    mpaTeamArn,
+    requesterComment,
+    removalPolicy,
+    removalBehaviour,
+    reportApprovalProgress: props.reportApprovalProgress ?? true,
+    provider: resolveProviderSettings(props, fail),
+  };
+}
+
+function resolveProviderSettings(props: MpaTeamAssociationProps, fail: (message: string) => never): ProviderSettings {
   const approvalTimeoutSeconds = wholeSeconds('approvalTimeout',
     props.approvalTimeout ?? Duration.seconds(DEFAULTS.APPROVAL_TIMEOUT_SECONDS), fail);
   if (approvalTimeoutSeconds < LIMITS.MIN_APPROVAL_TIMEOUT_SECONDS || approvalTimeoutSeconds > LIMITS.MAX_APPROVAL_TIMEOUT_SECONDS) {
@@ -71,34 +91,66 @@ export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAsso
       'shorten approvalTimeout or pollInterval.');
   }
 
-  const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-  const removalBehaviour = toRemovalBehaviour(removalPolicy, fail);
+  if (props.vpc === undefined) {
+    if (props.vpcSubnets !== undefined) {
+      fail('vpcSubnets needs vpc: the subnets are chosen in the VPC given by vpc.');
+    }
+    if (props.securityGroups !== undefined) {
+      fail('securityGroups needs vpc: security groups apply to functions placed in a VPC.');
+    }
+  }
+  if (props.securityGroups !== undefined && props.securityGroups.length === 0) {
+    fail('securityGroups must hold at least one security group; leave it unset for the provider\'s own group (outbound HTTPS only).');
+  }
+
+  const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+  if (logRemovalPolicy === RemovalPolicy.SNAPSHOT) {
+    fail('logRemovalPolicy RemovalPolicy.SNAPSHOT is not supported: a log group has no snapshot. ' +
+      'Use RemovalPolicy.RETAIN (keep the logs after the stack is deleted) or RemovalPolicy.DESTROY (delete them with it).');
+  }
 
   return {
-    action,
-    mpaTeamArn,
-    requesterComment,
     approvalTimeoutSeconds,
-    pollIntervalSeconds,
-    removalPolicy,
-    removalBehaviour,
-    reportApprovalProgress: props.reportApprovalProgress ?? true,
     timeouts,
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+    logEncryptionKey: props.logEncryptionKey,
+    logRetention: props.logRetention ?? logs.RetentionDays.TWO_YEARS,
+    logRemovalPolicy,
   };
 }
 
-function checkTeamArn(arn: string, fail: (message: string) => never): void {
-  // A token (CfnApprovalTeam.attrArn, a CfnParameter, an import) is checked by the handler at deploy time.
+/** Checks the form of a concrete approval team ARN; a token is checked by the handler at deploy time. */
+export function checkTeamArn(prop: string, arn: string, fail: (message: string) => never): void {
   if (Token.isUnresolved(arn)) {
     return;
   }
   if (arn.length < LIMITS.MIN_MPA_TEAM_ARN_LENGTH || arn.length > LIMITS.MAX_MPA_TEAM_ARN_LENGTH) {
-    fail(`mpaTeamArn must be ${LIMITS.MIN_MPA_TEAM_ARN_LENGTH} to ${LIMITS.MAX_MPA_TEAM_ARN_LENGTH} characters long; got ${arn.length}.`);
+    fail(`${prop} must be ${LIMITS.MIN_MPA_TEAM_ARN_LENGTH} to ${LIMITS.MAX_MPA_TEAM_ARN_LENGTH} characters long; got ${arn.length}.`);
   }
-  // The team may live in another account or region (shared through AWS RAM): only the form is checked.
+  // The team may live in another account (shared through AWS RAM): only the form is checked.
   if (!LIMITS.MPA_TEAM_ARN_PATTERN.test(arn)) {
-    fail('mpaTeamArn must be an MPA approval team ARN, arn:<partition>:mpa:<region>:<account>:approval-team/<name> ' +
+    fail(`${prop} must be an MPA approval team ARN, arn:<partition>:mpa:<region>:<account>:approval-team/<name> ` +
       `(pattern ${LIMITS.MPA_TEAM_ARN_PATTERN}); got ${JSON.stringify(arn)}.`);
+  }
+}
+
+/**
+ * MPA creates approval teams in us-east-1, and they protect resources in every commercial
+ * region. A team ARN of another region in the aws partition is most likely a typo (the
+ * stack's region instead of the team's); it is a warning, not an error, because AWS may
+ * open MPA in more regions, and other partitions have their own MPA regions.
+ */
+function warnIfTeamOutsideMpaRegion(scope: IConstruct, arn: string): void {
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  const { partition, region } = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  if (partition === 'aws' && region !== MPA_TEAM_REGION) {
+    Annotations.of(scope).addWarningV2('cdk-mpa-team-association:teamRegion',
+      `mpaTeamArn names an approval team in ${region}, but MPA creates approval teams in ${MPA_TEAM_REGION} ` +
+      '(they protect resources in every commercial region). Check the ARN: a team that does not exist fails the deployment.');
   }
 }
 

@@ -1,10 +1,14 @@
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { guardActionAcrossStacks } from './action-guardrail';
 import { AssociationResourceProperties, ATTRIBUTE, RESOURCE_TYPE } from './handler-contract';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 import { MpaTeamAssociationChangeAlarm, MpaTeamAssociationChangeAlarmOptions } from './mpa-team-association-change-alarm';
 import { MpaTeamAssociationProvider } from './mpa-team-association-provider';
-import { resolveAssociationSettings } from './mpa-team-association-settings';
+import { checkTeamArn, resolveAssociationSettings } from './mpa-team-association-settings';
 
 /**
  * Properties of an `MpaTeamAssociation`.
@@ -17,14 +21,18 @@ export interface MpaTeamAssociationProps {
    * The team may belong to another account (shared with this one through AWS RAM).
    * A token, such as `aws_mpa.CfnApprovalTeam.attrArn` or a CfnParameter, is passed
    * through and checked at deploy time.
+   *
+   * MPA creates approval teams in us-east-1, and they protect resources in every commercial
+   * region: a concrete ARN of the `aws` partition in another region earns a synth warning.
    */
   readonly mpaTeamArn: string;
 
   /**
    * The AWS Payment Cryptography operation that the team protects.
    *
-   * An account and region have one association per operation: do not manage the
-   * same operation from two stacks.
+   * An account and region have one association per operation: two associations of
+   * one action in one stack, or in two stacks of one app with the same account and
+   * region, fail the synth.
    *
    * @default MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE
    */
@@ -47,8 +55,8 @@ export interface MpaTeamAssociationProps {
    *
    * Between 1 and 55 minutes, in whole seconds, and short enough that
    * approvalTimeout + 2 x pollInterval + 2 minutes fits in CloudFormation's one hour
-   * for a custom resource. All associations in one stack must use the same value,
-   * because they share one custom-resource provider.
+   * for a custom resource. A setting of the stack's shared provider: all associations
+   * in one stack must use the same value.
    *
    * @default Duration.minutes(30)
    */
@@ -58,7 +66,8 @@ export interface MpaTeamAssociationProps {
    * How often the handler checks whether the approvers have decided.
    *
    * At least 1 second, at most 5 minutes and at most `approvalTimeout`, in whole
-   * seconds. All associations in one stack must use the same value.
+   * seconds. A setting of the stack's shared provider: all associations in one stack
+   * must use the same value.
    *
    * @default Duration.seconds(10)
    */
@@ -67,22 +76,88 @@ export interface MpaTeamAssociationProps {
   /**
    * What happens to the team association when this resource is deleted.
    *
-   * `RemovalPolicy.DESTROY` disassociates the team, which itself needs the team's
-   * approval. `RemovalPolicy.RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`) leaves the
-   * team associated. `RemovalPolicy.SNAPSHOT` is not supported.
+   * `RemovalPolicy.DESTROY` (DeletionPolicy `Delete`) disassociates the team, which itself
+   * needs the team's approval. `RemovalPolicy.RETAIN` (DeletionPolicy `Retain`) leaves the
+   * team associated when the resource is deleted; `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`
+   * (DeletionPolicy `RetainExceptOnCreate`) too, except when the stack's creation rolls back.
+   * Both also set UpdateReplacePolicy `Retain`. `RemovalPolicy.SNAPSHOT` is rejected.
    *
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Whether the handler reads an approval session's progress from the MPA service
-   * (`mpa:GetSession`) while it waits, and logs the approvals so far. When false,
-   * the handler role is not granted `mpa:GetSession`.
+   * Whether the handler logs an approval session's progress (approvals so far, threshold,
+   * expiry), read from the MPA service, on every poll while it waits.
+   *
+   * It switches logging only: the handler role is granted `mpa:GetSession` either way,
+   * because the lifecycle reads who requested a session before it cancels it.
    *
    * @default true
    */
   readonly reportApprovalProgress?: boolean;
+
+  /**
+   * The VPC to place the provider's Lambda functions in (the handler's two and the
+   * Provider framework's three), as `custom_resources.Provider` does.
+   *
+   * The functions reach AWS APIs only: Payment Cryptography, Lambda, Step Functions, SSM,
+   * S3 (CloudFormation's response URL) in the stack's region, and MPA in us-east-1. The
+   * subnets need a route to each, through interface and gateway endpoints or a NAT
+   * gateway: see "Private networks" in the README. A setting of the stack's shared
+   * provider: all associations in one stack must use the same value.
+   *
+   * @default - the functions are not placed in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Which subnets of `vpc` the functions use. Needs `vpc`. A setting of the stack's
+   * shared provider.
+   *
+   * @default - the VPC's default selection: its private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the provider's functions. Needs `vpc`. They must allow outbound
+   * HTTPS (TCP 443) to the endpoints the functions reach. A setting of the stack's
+   * shared provider.
+   *
+   * @default - one security group for the provider, without inbound rules, allowing outbound TCP 443 only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The KMS key that encrypts every log group the construct creates (the handler's two,
+   * the Provider framework's and the waiter state machine's).
+   *
+   * For a key the app creates, the construct adds to its key policy what CloudWatch Logs
+   * needs (the service principal `logs.<region>.amazonaws.com`, limited to log groups of
+   * the stack's account and region). An imported key's policy cannot be changed: the synth
+   * warns, printing the statement to add. A setting of the stack's shared provider.
+   *
+   * @default - CloudWatch Logs' own encryption (AWS-owned keys)
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * How long the log groups the construct creates keep their events.
+   * A setting of the stack's shared provider.
+   *
+   * @default RetentionDays.TWO_YEARS (as aws-cdk-lib's LogGroup)
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the log groups the construct creates when they leave the stack
+   * (`cdk destroy`, or the last association removed): `RemovalPolicy.RETAIN` keeps them,
+   * with their events, until someone deletes them; `RemovalPolicy.DESTROY` deletes them.
+   * `RemovalPolicy.SNAPSHOT` is rejected. A setting of the stack's shared provider.
+   *
+   * @default RemovalPolicy.RETAIN (as aws-cdk-lib's LogGroup)
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 
   /**
    * Reports every AssociateMpaTeam or DisassociateMpaTeam call for this action, in this
@@ -105,30 +180,26 @@ export interface MpaTeamAssociationProps {
  * `approvalTimeout`) until the team approves, and fails if it rejects.
  *
  * @example
- * declare const team: aws_mpa.CfnApprovalTeam;
  * new MpaTeamAssociation(this, 'RootCertificateImportApproval', {
- *   mpaTeamArn: team.attrArn,
+ *   // MPA approval teams live in us-east-1 and protect resources in every commercial region.
+ *   mpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-ca-approvers',
  *   action: MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE,
  *   requesterComment: 'Managed by the payments-keys stack',
  * });
  */
 export class MpaTeamAssociation extends Construct {
   /**
-   * The association's state after the last stack operation, `ACTIVE` once created or updated.
-   *
-   * @attribute
-   */
-  public readonly attrAssociationState: string;
-
-  /**
-   * ARN of the associated MPA team.
+   * ARN of the MPA team actually associated after the stack operation. After an update
+   * that did not change the team, it is the team found associated, if the association
+   * was changed outside the stack.
    *
    * @attribute
    */
   public readonly attrMpaTeamArn: string;
 
   /**
-   * ARN of the last MPA approval session of the association, or an empty string if none was needed.
+   * ARN of the last MPA approval session of the stack operation, or an empty string
+   * when none took place.
    *
    * @attribute
    */
@@ -139,18 +210,22 @@ export class MpaTeamAssociation extends Construct {
    */
   public readonly changeAlarm?: MpaTeamAssociationChangeAlarm;
 
+  private readonly provider: MpaTeamAssociationProvider;
+
   constructor(scope: Construct, id: string, props: MpaTeamAssociationProps) {
     super(scope, id);
 
     const settings = resolveAssociationSettings(this, props);
     const provider = MpaTeamAssociationProvider.forAssociation(this, settings);
+    this.provider = provider;
+    guardActionAcrossStacks(this, settings.action);
 
     const properties: AssociationResourceProperties = {
       Action: settings.action,
       MpaTeamArn: settings.mpaTeamArn,
       ...(settings.requesterComment !== undefined ? { RequesterComment: settings.requesterComment } : {}),
-      ApprovalTimeoutSeconds: String(settings.approvalTimeoutSeconds),
-      PollIntervalSeconds: String(settings.pollIntervalSeconds),
+      ApprovalTimeoutSeconds: String(settings.provider.approvalTimeoutSeconds),
+      PollIntervalSeconds: String(settings.provider.timeouts.queryIntervalSeconds),
       RemovalPolicy: settings.removalBehaviour,
       ReportApprovalProgress: String(settings.reportApprovalProgress),
     };
@@ -162,8 +237,8 @@ export class MpaTeamAssociation extends Construct {
       removalPolicy: settings.removalPolicy,
       serviceTimeout: Duration.seconds(provider.timeouts.serviceTimeoutSeconds),
     });
+    resource.node.addDependency(...provider.invocationDependencies);
 
-    this.attrAssociationState = resource.getAttString(ATTRIBUTE.ASSOCIATION_STATE);
     this.attrMpaTeamArn = resource.getAttString(ATTRIBUTE.MPA_TEAM_ARN);
     this.attrMpaSessionArn = resource.getAttString(ATTRIBUTE.MPA_SESSION_ARN);
 
@@ -174,5 +249,26 @@ export class MpaTeamAssociation extends Construct {
         expectedCallerRole: provider.handlerRole,
       });
     }
+  }
+
+  /**
+   * Allows the stack's handler to manage associations with the approval teams of
+   * `mpaTeamArn`'s account and region, and their approval sessions, in addition to
+   * those of the teams of the stack's associations.
+   *
+   * The handler's policy covers the account and region of each association's team. A
+   * change of `mpaTeamArn` to a team of another account or region must still disassociate
+   * the old team, and its rollback must reach both, while CloudFormation has already given
+   * the handler the new policy: call this with the old team's ARN for that deployment, and
+   * remove the call in a later one.
+   *
+   * @param mpaTeamArn ARN of an approval team whose account and region the handler may use,
+   * `arn:<partition>:mpa:<region>:<account>:approval-team/<name>`
+   */
+  public grantHandlerAccessToTeamsOf(mpaTeamArn: string): void {
+    checkTeamArn('grantHandlerAccessToTeamsOf(mpaTeamArn)', mpaTeamArn, message => {
+      throw new Error(`MpaTeamAssociation at '${this.node.path}': ${message}`);
+    });
+    this.provider.allowTeamsOf(mpaTeamArn);
   }
 }

@@ -22,22 +22,24 @@ export interface NagRuleSuppression {
 }
 
 /**
- * Acknowledges cdk-nag rules on `scope` and every CloudFormation resource below it.
+ * Acknowledges cdk-nag findings on one CloudFormation resource, the one that carries them,
+ * so that an acknowledgement never covers a resource it was not written for (and a test can
+ * tell when one matches nothing):
  *
- * - cdk-nag 3 reads acknowledgements from `Validations.of(scope).acknowledge()`
- *   (aws-cdk-lib's own API), matching granular findings as `<id>[<finding>]`.
- * - cdk-nag 2 reads the `cdk_nag` metadata of each CfnResource
+ * - cdk-nag 3 reads acknowledgements from `Validations.of(resource).acknowledge()`
+ *   (aws-cdk-lib's own API), matching granular findings as `<id>[<finding>]`;
+ * - cdk-nag 2 reads the `cdk_nag` metadata of the resource
  *   (`rules_to_suppress: [{ id, reason, applies_to }]`).
  *
- * Call it after the resources below `scope` exist: the metadata is written to
- * the CfnResources present at the time of the call.
+ * `construct` is the CfnResource itself or an L2 construct whose default child it is.
  */
-export function suppressNagRules(scope: IConstruct, suppressions: NagRuleSuppression[]): void {
+export function suppressNagRules(construct: IConstruct, suppressions: NagRuleSuppression[]): void {
+  const resource = cfnResourceOf(construct);
   for (const suppression of suppressions) {
     const ids = suppression.appliesTo
       ? suppression.appliesTo.map(finding => `${suppression.id}[${finding}]`)
       : [suppression.id];
-    Validations.of(scope).acknowledge(...ids.map(id => ({ id, reason: suppression.reason })));
+    Validations.of(resource).acknowledge(...ids.map(id => ({ id, reason: suppression.reason })));
   }
 
   const entries = suppressions.map(s => ({
@@ -45,16 +47,19 @@ export function suppressNagRules(scope: IConstruct, suppressions: NagRuleSuppres
     reason: s.reason,
     ...(s.appliesTo ? { applies_to: s.appliesTo } : {}),
   }));
-  for (const construct of scope.node.findAll()) {
-    if (!CfnResource.isCfnResource(construct)) {
-      continue;
-    }
-    const existing = construct.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
-    construct.addMetadata('cdk_nag', {
-      ...existing,
-      rules_to_suppress: [...(existing?.rules_to_suppress ?? []), ...entries],
-    });
+  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
+  resource.addMetadata('cdk_nag', {
+    ...existing,
+    rules_to_suppress: [...(existing?.rules_to_suppress ?? []), ...entries],
+  });
+}
+
+function cfnResourceOf(construct: IConstruct): CfnResource {
+  const resource = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild;
+  if (resource === undefined || !CfnResource.isCfnResource(resource)) {
+    throw new Error(`cdk-nag acknowledgements need a CloudFormation resource; '${construct.node.path}' has none as its default child`);
   }
+  return resource;
 }
 
 /**

@@ -1,20 +1,45 @@
+import * as fs from 'node:fs';
 import { App, aws_mpa as mpa, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import { MpaTeamAssociation, MpaTeamAssociationProps } from '../../src';
 
-/** The stack's own account and region; the teams below live elsewhere unless said otherwise. */
+/** The stack's own account and region; MPA teams live in us-east-1. */
 export const STACK_ENV = { account: '111111111111', region: 'eu-west-1' };
 
-/** A team in the stack's account and region. */
-export const LOCAL_TEAM_ARN = 'arn:aws:mpa:eu-west-1:111111111111:approval-team/payments-approvers';
-/** A second team in the same account and region as LOCAL_TEAM_ARN. */
-export const OTHER_LOCAL_TEAM_ARN = 'arn:aws:mpa:eu-west-1:111111111111:approval-team/security-approvers';
-/** A team shared from another account and region (AWS RAM). */
+/** A team of the stack's account (MPA teams are created in us-east-1). */
+export const TEAM_ARN = 'arn:aws:mpa:us-east-1:111111111111:approval-team/payments-approvers';
+/** A second team of the same account and region as TEAM_ARN. */
+export const OTHER_TEAM_ARN = 'arn:aws:mpa:us-east-1:111111111111:approval-team/security-approvers';
+/** A team shared from another account (AWS RAM). */
 export const CROSS_ACCOUNT_TEAM_ARN = 'arn:aws:mpa:us-east-1:222222222222:approval-team/org-approvers';
+/** A well-formed team ARN in a region where MPA creates no teams. */
+export const TEAM_ARN_OUTSIDE_MPA_REGION = 'arn:aws:mpa:eu-west-1:111111111111:approval-team/payments-approvers';
+
+/** aws-cdk-lib's recommended feature flags, as `cdk init` writes them into a new app's cdk.json. */
+export const RECOMMENDED_FLAGS: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+
+export interface NewStackOptions {
+  /** Construct id of the stack. */
+  readonly id?: string;
+  /** Build the app with aws-cdk-lib's recommended feature flags, as a new app has them. */
+  readonly recommendedFlags?: boolean;
+  /** More context for the app (after the flags). */
+  readonly context?: Record<string, unknown>;
+}
 
 /** A fresh app and stack with a concrete environment. */
-export function newStack(id = 'TestStack'): Stack {
-  return new Stack(new App(), id, { env: STACK_ENV });
+export function newStack(options: NewStackOptions = {}): Stack {
+  const app = new App({ context: { ...(options.recommendedFlags ? RECOMMENDED_FLAGS : {}), ...options.context } });
+  return new Stack(app, options.id ?? 'TestStack', { env: STACK_ENV });
+}
+
+/** A stack with one association of TEAM_ARN (and `props`), synthesized. */
+export function synthAssociation(props: Partial<MpaTeamAssociationProps> = {}, options: NewStackOptions = {}) {
+  const stack = newStack(options);
+  const association = new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: TEAM_ARN, ...props });
+  return { stack, association, template: Template.fromStack(stack) };
 }
 
 /** An approval team declared in the same stack, for `attrArn` tokens. */
@@ -24,8 +49,8 @@ export function newApprovalTeam(scope: Construct, id = 'Team'): mpa.CfnApprovalT
     description: 'Approves root certificate imports',
     approvalStrategy: { mofN: { minApprovalsRequired: 2 } },
     approvers: [
-      { primaryIdentityId: 'user-1', primaryIdentitySourceArn: 'arn:aws:mpa:eu-west-1:111111111111:identity-source/idc' },
-      { primaryIdentityId: 'user-2', primaryIdentitySourceArn: 'arn:aws:mpa:eu-west-1:111111111111:identity-source/idc' },
+      { primaryIdentityId: 'user-1', primaryIdentitySourceArn: 'arn:aws:mpa:us-east-1:111111111111:identity-source/idc' },
+      { primaryIdentityId: 'user-2', primaryIdentitySourceArn: 'arn:aws:mpa:us-east-1:111111111111:identity-source/idc' },
     ],
     // A placeholder policy ARN of the documented form (service/policy/version).
     policies: [{ policyArn: 'arn:aws:mpa:::aws:policy/payment-cryptography.amazonaws.com/ExamplePolicy/1' }],
@@ -41,20 +66,23 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   return ids[0];
 }
 
-/** The statements of the handler role's policy, as synthesized. */
-export function handlerPolicyStatements(template: Template): any[] {
-  const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'MpaTeamAssociationProviderHandlerRole');
-  const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
-  if (policies.length !== 1) {
-    throw new Error(`expected one policy on the handler role, found ${policies.length}`);
-  }
-  return (policies[0] as any).Properties.PolicyDocument.Statement;
+/** The one resource of `type` whose logical id starts with `prefix`. */
+export function resourceOf(template: Template, type: string, prefix: string): any {
+  return template.toJSON().Resources[logicalIdOf(template, type, prefix)];
 }
 
-/** The handler role's statements that grant more than writing its logs. */
-export function handlerServiceStatements(template: Template): any[] {
-  return handlerPolicyStatements(template).filter(statement => statement.Sid !== undefined);
+/** The statements of the handler's customer-managed policy, as synthesized. */
+export function handlerPolicyStatements(template: Template): any[] {
+  return resourceOf(template, 'AWS::IAM::ManagedPolicy', 'MpaTeamAssociationProviderHandlerPolicy').Properties.PolicyDocument.Statement;
+}
+
+/** The handler policy's statement with the given Sid. */
+export function handlerStatement(template: Template, sid: string): any {
+  const statement = handlerPolicyStatements(template).find(s => s.Sid === sid);
+  if (statement === undefined) {
+    throw new Error(`the handler policy has no statement ${sid}`);
+  }
+  return statement;
 }
 
 /** The waiter state machine's definition, parsed (the Lambda ARNs are left as placeholders). */
@@ -65,6 +93,24 @@ export function waiterDefinition(template: Template): any {
   }
   const [, parts] = (machines[0] as any).Properties.DefinitionString['Fn::Join'];
   return JSON.parse(parts.map((part: unknown) => (typeof part === 'string' ? part : 'ARN')).join(''));
+}
+
+/**
+ * An ARN as text: `Fn::Join` joined and the partition pseudo parameter written `aws` (the
+ * stacks of these tests are in the aws partition); any other token is left as JSON.
+ */
+export function arnText(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const intrinsic = value as Record<string, any>;
+  if (intrinsic?.Ref === 'AWS::Partition') {
+    return 'aws';
+  }
+  if (intrinsic?.['Fn::Join'] && intrinsic['Fn::Join'][1].every((part: unknown) => typeof part === 'string' || (part as any).Ref === 'AWS::Partition')) {
+    return intrinsic['Fn::Join'][1].map(arnText).join(intrinsic['Fn::Join'][0]);
+  }
+  return JSON.stringify(value);
 }
 
 /**

@@ -3,7 +3,8 @@
  * MpaTeamAssociation: the package is complete (compiled library and bundled
  * handler) and needs nothing but its peer dependencies. Offline: aws-cdk-lib and
  * constructs are linked from this repository's node_modules, as an app would
- * install them.
+ * install them. The example app (examples/) runs there too, importing the package
+ * by its name.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +32,8 @@ const assetDirectories = fs.readdirSync(assembly.directory)
 process.stdout.write(JSON.stringify({ template: assembly.getStackByName('ConsumerStack').template, assetDirectories }));
 `;
 
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
+
 let workDir: string;
 
 beforeAll(() => {
@@ -45,6 +48,15 @@ beforeAll(() => {
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', peer), path.join(workDir, 'node_modules', peer), 'dir');
   }
   fs.writeFileSync(path.join(workDir, 'app.js'), CONSUMER_APP);
+
+  // The example app's sources, as a user's app holds them, with a user's tsconfig.
+  fs.mkdirSync(path.join(workDir, 'example'));
+  for (const file of fs.readdirSync(EXAMPLES).filter(name => name.endsWith('.ts'))) {
+    fs.copyFileSync(path.join(EXAMPLES, file), path.join(workDir, 'example', file));
+  }
+  fs.writeFileSync(path.join(workDir, 'example', 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true },
+  }));
 });
 
 afterAll(() => {
@@ -67,4 +79,29 @@ test('an app that installs the tarball synthesizes the association with the ship
   // The handler's asset is the shipped bundle alone (the Provider framework's own asset is the other).
   expect(assetDirectories).toContainEqual(['index.js']);
   expect(assetDirectories.flat().filter(file => file.endsWith('.json'))).toEqual([]);
+});
+
+test('the example app, importing the package by its name, synthesizes both stacks with the shipped handler', () => {
+  const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'cdk.json'), 'utf8')).context;
+  const outdir = path.join(workDir, 'example', 'cdk.out');
+  execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), 'app.ts'], {
+    cwd: path.join(workDir, 'example'),
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context), TS_NODE_PROJECT: 'tsconfig.json' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  expect(manifest.artifacts.PaymentsApprovalTeam.environment).toBe('aws://unknown-account/us-east-1');
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'PaymentsKeysApproval.template.json'), 'utf8'));
+  const resources = Object.values<any>(template.Resources);
+  expect(resources.filter(r => r.Type === 'Custom::PaymentCryptographyMpaTeamAssociation')).toHaveLength(1);
+  const handlers = resources.filter(r => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(r.Properties.Handler));
+  expect(handlers).toHaveLength(2);
+  for (const handler of handlers) {
+    expect(handler.Properties.VpcConfig).toBeDefined();
+  }
+  // The function's code is the asset of that hash: the shipped bundle alone.
+  const assetHash = String(handlers[0].Properties.Code.S3Key).replace(/\.zip$/, '');
+  expect(fs.readdirSync(path.join(outdir, `asset.${assetHash}`))).toEqual(['index.js']);
 });
