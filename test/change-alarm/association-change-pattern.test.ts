@@ -8,7 +8,7 @@ import {
 import { matchesPattern } from './event-pattern-matcher';
 import { concreteEventPattern } from './synthesized-rules';
 import { MpaProtectedOperation, MpaTeamAssociation } from '../../src';
-import { LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
+import { TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 /*
  * The rule of `changeAlarm` against CloudTrail events of AssociateMpaTeam and
@@ -21,7 +21,7 @@ const HANDLER_ROLE_ARN = `arn:aws:iam::${STACK_ENV.account}:role/TestStack-MpaTe
 function alarmPattern(action?: MpaProtectedOperation) {
   const stack = newStack();
   new MpaTeamAssociation(stack, 'RootCertificateApproval', {
-    mpaTeamArn: LOCAL_TEAM_ARN,
+    mpaTeamArn: TEAM_ARN,
     action,
     changeAlarm: { target: new targets.SnsTopic(new sns.Topic(stack, 'Alarms')) },
   });

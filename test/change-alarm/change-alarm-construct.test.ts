@@ -10,14 +10,14 @@ import { matchesPattern } from './event-pattern-matcher';
 import { transformInput } from './input-transformer';
 import { concreteEventPattern, eventRules, onlyEventRule, resolveArns } from './synthesized-rules';
 import { MpaProtectedOperation, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
-import { CROSS_ACCOUNT_TEAM_ARN, LOCAL_TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
+import { CROSS_ACCOUNT_TEAM_ARN, TEAM_ARN, logicalIdOf, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 const HANDLER_ROLE_ARN = `arn:aws:iam::${STACK_ENV.account}:role/TestStack-HandlerRole-1A2B3C4D5E6F`;
 
 function associationWithAlarm(stack: Stack = newStack()) {
   const topic = new sns.Topic(stack, 'Alarms');
   const association = new MpaTeamAssociation(stack, 'RootCertificateApproval', {
-    mpaTeamArn: LOCAL_TEAM_ARN,
+    mpaTeamArn: TEAM_ARN,
     changeAlarm: { target: new targets.SnsTopic(topic) },
   });
   const template = Template.fromStack(stack);
@@ -35,7 +35,7 @@ function messageFor(target: any, arns: Record<string, string>, event: unknown): 
 describe('MpaTeamAssociation changeAlarm', () => {
   test('without changeAlarm, no rule is created', () => {
     const stack = newStack();
-    const association = new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: LOCAL_TEAM_ARN });
+    const association = new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: TEAM_ARN });
 
     expect(association.changeAlarm).toBeUndefined();
     expect(Object.keys(eventRules(Template.fromStack(stack)))).toEqual([]);
@@ -95,7 +95,7 @@ describe('MpaTeamAssociation changeAlarm', () => {
   test('the rule follows the association\'s action', () => {
     const stack = newStack();
     new MpaTeamAssociation(stack, 'FutureApproval', {
-      mpaTeamArn: LOCAL_TEAM_ARN,
+      mpaTeamArn: TEAM_ARN,
       action: MpaProtectedOperation.of('SOME_FUTURE_OPERATION'),
       changeAlarm: { target: new targets.SnsTopic(new sns.Topic(stack, 'Alarms')) },
     });
@@ -109,7 +109,7 @@ describe('MpaTeamAssociation changeAlarm', () => {
     const stack = newStack();
     const topic = new sns.Topic(stack, 'Alarms');
     new MpaTeamAssociation(stack, 'RootCertificateApproval', {
-      mpaTeamArn: LOCAL_TEAM_ARN, changeAlarm: { target: new targets.SnsTopic(topic) },
+      mpaTeamArn: TEAM_ARN, changeAlarm: { target: new targets.SnsTopic(topic) },
     });
     new MpaTeamAssociation(stack, 'FutureApproval', {
       mpaTeamArn: CROSS_ACCOUNT_TEAM_ARN,
@@ -131,7 +131,7 @@ describe('MpaTeamAssociation changeAlarm', () => {
     const stack = newStack();
     const action = new CfnParameter(stack, 'Action');
     new MpaTeamAssociation(stack, 'ParameterApproval', {
-      mpaTeamArn: LOCAL_TEAM_ARN,
+      mpaTeamArn: TEAM_ARN,
       action: MpaProtectedOperation.of(action.valueAsString),
       changeAlarm: { target: new targets.SnsTopic(new sns.Topic(stack, 'Alarms')) },
     });
@@ -143,7 +143,7 @@ describe('MpaTeamAssociation changeAlarm', () => {
   test('ruleName and enabled reach the rule', () => {
     const stack = newStack();
     new MpaTeamAssociation(stack, 'RootCertificateApproval', {
-      mpaTeamArn: LOCAL_TEAM_ARN,
+      mpaTeamArn: TEAM_ARN,
       changeAlarm: { target: new targets.SnsTopic(new sns.Topic(stack, 'Alarms')), ruleName: 'mpa-association-changes', enabled: false },
     });
 

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as nag3 from 'cdk-nag';
 import * as nag2 from 'cdk-nag-v2';
 import { MpaApprovalTeamChangeAlarm, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../../src';
-import { LOCAL_TEAM_ARN, newStack, STACK_ENV } from '../construct-helpers/stacks';
+import { TEAM_ARN, newStack, STACK_ENV } from '../construct-helpers/stacks';
 
 /*
  * The rule packs of regulated accounts (issue 10) over the alarm's own resources, under
@@ -37,7 +37,7 @@ function standaloneAlarm(): Stack {
 function associationWithAlarm(): Stack {
   const stack = newStack();
   new MpaTeamAssociation(stack, 'RootCertificateApproval', {
-    mpaTeamArn: LOCAL_TEAM_ARN,
+    mpaTeamArn: TEAM_ARN,
     changeAlarm: { target: new targets.SnsTopic(compliantTopic(stack)) },
   });
   return stack;
