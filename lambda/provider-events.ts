@@ -25,6 +25,6 @@ export interface IsCompleteResponse {
   readonly Data?: ResponseData;
 }
 
-export type ResponseData = Omit<AssociationResponseData, 'AssociationState'>;
+export type ResponseData = AssociationResponseData;
 
 export type { InvocationContext } from './clock';

@@ -19,14 +19,9 @@ export interface AssociationResourceProperties {
   readonly ApprovalTimeoutSeconds: string;
   /** How often the handler polls, in whole seconds (also the Provider's query interval). */
   readonly PollIntervalSeconds: string;
-  /** `retain` leaves the association in place when the resource is deleted. */
-  readonly RemovalPolicy: RemovalBehaviour;
   /** `true` to read approval progress from the MPA service while a session is pending. */
   readonly ReportApprovalProgress: string;
 }
-
-/** What the handler does with the association when the resource is deleted. */
-export type RemovalBehaviour = 'destroy' | 'retain';
 
 /** Names of the property keys, for code that builds or reads them by name. */
 export const PROPERTY = {
@@ -35,23 +30,19 @@ export const PROPERTY = {
   REQUESTER_COMMENT: 'RequesterComment',
   APPROVAL_TIMEOUT_SECONDS: 'ApprovalTimeoutSeconds',
   POLL_INTERVAL_SECONDS: 'PollIntervalSeconds',
-  REMOVAL_POLICY: 'RemovalPolicy',
   REPORT_APPROVAL_PROGRESS: 'ReportApprovalProgress',
 } as const;
 
 /** Response data the handler returns on success; each key is a `Fn::GetAtt` attribute. */
 export interface AssociationResponseData {
-  /** AssociationState at the end of the operation (ACTIVE after a create or update). */
-  readonly AssociationState: string;
-  /** ARN of the associated team. */
+  /** ARN of the team associated when the operation ended (after a drifted update, the team found). */
   readonly MpaTeamArn: string;
-  /** ARN of the last MPA session seen for the association, or an empty string if none. */
+  /** ARN of the last approval session of the operation, or an empty string when none took place. */
   readonly MpaSessionArn: string;
 }
 
 /** Names of the response data keys, for `CustomResource.getAttString`. */
 export const ATTRIBUTE = {
-  ASSOCIATION_STATE: 'AssociationState',
   MPA_TEAM_ARN: 'MpaTeamArn',
   MPA_SESSION_ARN: 'MpaSessionArn',
 } as const;

@@ -1,7 +1,7 @@
 import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { DEFAULTS, LIMITS, RemovalBehaviour } from './handler-contract';
+import { DEFAULTS, LIMITS } from './handler-contract';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 import type { MpaTeamAssociationProps } from './mpa-team-association';
 import { ProviderSettings } from './provider-settings';
@@ -13,7 +13,6 @@ export interface AssociationSettings {
   readonly mpaTeamArn: string;
   readonly requesterComment?: string;
   readonly removalPolicy: RemovalPolicy;
-  readonly removalBehaviour: RemovalBehaviour;
   readonly reportApprovalProgress: boolean;
   /** What the stack's shared provider is built with: must agree across the stack's associations. */
   readonly provider: ProviderSettings;
@@ -51,14 +50,18 @@ export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAsso
   }
 
   const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-  const removalBehaviour = toRemovalBehaviour(removalPolicy, fail);
+  if (removalPolicy === RemovalPolicy.SNAPSHOT) {
+    // CloudFormation applies the DeletionPolicy itself; the handler never sees a retained resource's Delete.
+    fail('removalPolicy RemovalPolicy.SNAPSHOT is not supported: an MPA team association has no snapshot. ' +
+      'Use RemovalPolicy.DESTROY (disassociate the team on delete, with approval), RemovalPolicy.RETAIN (leave it associated) ' +
+      'or RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (remove it only when the stack\'s creation rolls back).');
+  }
 
   return {
     action,
     mpaTeamArn,
     requesterComment,
     removalPolicy,
-    removalBehaviour,
     reportApprovalProgress: props.reportApprovalProgress ?? true,
     provider: resolveProviderSettings(props, fail),
   };
@@ -163,17 +166,4 @@ function wholeSeconds(prop: string, duration: Duration, fail: (message: string) 
     fail(`${prop} must be a whole number of seconds; got ${duration.toHumanString()}.`);
   }
   return seconds;
-}
-
-function toRemovalBehaviour(policy: RemovalPolicy, fail: (message: string) => never): RemovalBehaviour {
-  switch (policy) {
-    case RemovalPolicy.DESTROY:
-      return 'destroy';
-    case RemovalPolicy.RETAIN:
-    case RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE:
-      return 'retain';
-    default:
-      return fail(`removalPolicy ${policy} is not supported: an MPA team association has no snapshot. ` +
-        'Use RemovalPolicy.DESTROY (disassociate the team on delete, with approval) or RemovalPolicy.RETAIN (leave it associated).');
-  }
 }

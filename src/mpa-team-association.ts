@@ -226,7 +226,6 @@ export class MpaTeamAssociation extends Construct {
       ...(settings.requesterComment !== undefined ? { RequesterComment: settings.requesterComment } : {}),
       ApprovalTimeoutSeconds: String(settings.provider.approvalTimeoutSeconds),
       PollIntervalSeconds: String(settings.provider.timeouts.queryIntervalSeconds),
-      RemovalPolicy: settings.removalBehaviour,
       ReportApprovalProgress: String(settings.reportApprovalProgress),
     };
 

@@ -65,7 +65,5 @@ integ.assertions
 
 // What CloudFormation was told: the custom resource's attributes.
 const resource = association.node.defaultChild as CustomResource;
-integ.assertions.expect('AssociationStateAttribute', ExpectedResult.exact('ACTIVE'),
-  ActualResult.fromCustomResource(resource, 'AssociationState'));
 integ.assertions.expect('MpaTeamArnAttribute', ExpectedResult.exact(mpaTeamArn),
   ActualResult.fromCustomResource(resource, 'MpaTeamArn'));

@@ -38,7 +38,6 @@ describe('the custom resource', () => {
       MpaTeamArn: TEAM_ARN,
       ApprovalTimeoutSeconds: '1800',
       PollIntervalSeconds: '10',
-      RemovalPolicy: 'destroy',
       ReportApprovalProgress: 'true',
     });
   });
@@ -76,29 +75,28 @@ describe('the custom resource', () => {
   });
 });
 
-describe('removalPolicy maps exactly to CloudFormation\'s DeletionPolicy and tells the handler what to do', () => {
-  test('DESTROY (the default) is DeletionPolicy Delete, and the handler disassociates', () => {
+describe('removalPolicy maps exactly to CloudFormation\'s DeletionPolicy, which decides alone whether the handler sees a Delete', () => {
+  test('DESTROY (the default) is DeletionPolicy Delete', () => {
     const resource = associationResource(defaults.template);
     expect(resource.DeletionPolicy).toBe('Delete');
     expect(resource.UpdateReplacePolicy).toBe('Delete');
-    expect(resource.Properties.RemovalPolicy).toBe('destroy');
   });
 
   test.each([
-    [RemovalPolicy.DESTROY, 'Delete', 'Delete', 'destroy'],
-    [RemovalPolicy.RETAIN, 'Retain', 'Retain', 'retain'],
-    [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RetainExceptOnCreate', 'Retain', 'retain'],
-  ])('%s is DeletionPolicy %s, UpdateReplacePolicy %s, handler %s', (removalPolicy, deletionPolicy, updateReplacePolicy, behaviour) => {
+    [RemovalPolicy.DESTROY, 'Delete', 'Delete'],
+    [RemovalPolicy.RETAIN, 'Retain', 'Retain'],
+    [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RetainExceptOnCreate', 'Retain'],
+  ])('%s is DeletionPolicy %s, UpdateReplacePolicy %s, and nothing for the handler to read', (removalPolicy, deletionPolicy, updateReplacePolicy) => {
     const { template } = synthAssociation({ removalPolicy });
 
     const resource = associationResource(template);
     expect(resource.DeletionPolicy).toBe(deletionPolicy);
     expect(resource.UpdateReplacePolicy).toBe(updateReplacePolicy);
-    expect(resource.Properties.RemovalPolicy).toBe(behaviour);
+    expect(resource.Properties).not.toHaveProperty('RemovalPolicy');
   });
 
   test('SNAPSHOT is rejected: an association has no snapshot', () => {
-    expectSynthError({ removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy snapshot is not supported/);
+    expectSynthError({ removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy RemovalPolicy.SNAPSHOT is not supported/);
   });
 });
 
