@@ -77,7 +77,9 @@ export interface MpaTeamAssociationProps {
    * What happens to the team association when this resource is deleted.
    *
    * `RemovalPolicy.DESTROY` (DeletionPolicy `Delete`) disassociates the team, which itself
-   * needs the team's approval. `RemovalPolicy.RETAIN` (DeletionPolicy `Retain`) leaves the
+   * needs the team's approval, unless another `MpaTeamAssociation` now manages the action
+   * (the construct was renamed or moved to another stack) or the team was associated before
+   * this library managed it (adopted): those are left in place. `RemovalPolicy.RETAIN` (DeletionPolicy `Retain`) leaves the
    * team associated when the resource is deleted; `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`
    * (DeletionPolicy `RetainExceptOnCreate`) too, except when the stack's creation rolls back.
    * Both also set UpdateReplacePolicy `Retain`. `RemovalPolicy.SNAPSHOT` is rejected.
