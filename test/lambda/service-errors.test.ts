@@ -1,0 +1,104 @@
+import {
+  AssociationFailure, errorMessage, errorName, isConflict, isResourceNotFound, isTransient, permanentFailure, reportable, truncate,
+} from '../../lambda/service-errors';
+
+const named = (name: string, extra: object = {}) => Object.assign(new Error(`${name} happened`), { name, ...extra });
+
+describe('which errors are worth waiting out', () => {
+  test.each([
+    'ThrottlingException', 'InternalServerException', 'ServiceUnavailableException', 'InternalServerError',
+    'TimeoutError', 'AbortError', 'BudgetExhaustedError', 'RequestTimeout', 'RequestTimeoutException',
+  ])('%s is transient by its name', name => {
+    expect(isTransient(named(name))).toBe(true);
+  });
+
+  test.each(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED'])('a network error %s is transient by its code', code => {
+    expect(isTransient(named('Error', { code }))).toBe(true);
+  });
+
+  test('an error the SDK marks retryable is transient', () => {
+    expect(isTransient(named('SomethingNew', { $retryable: { throttling: false } }))).toBe(true);
+  });
+
+  test.each([429, 500, 502, 503, 599])('HTTP %i is transient whatever the name', status => {
+    expect(isTransient(named('UnknownError', { $metadata: { httpStatusCode: status } }))).toBe(true);
+  });
+
+  test.each([400, 403, 404, 409, 402, 499])('HTTP %i is not, even when the message talks of networks or timeouts', status => {
+    expect(isTransient(named('AccessDeniedException', { message: 'NetworkStack-HandlerRole timed out', $metadata: { httpStatusCode: status } }))).toBe(false);
+  });
+
+  test('without any status, a message about a dropped connection or a timeout is transient', () => {
+    expect(isTransient(new Error('socket hang up'))).toBe(true);
+    expect(isTransient(new Error('Request timed out'))).toBe(true);
+    expect(isTransient(new Error('read ECONNRESET'))).toBe(true);
+    expect(isTransient(new Error('network unreachable'))).toBe(true);
+    expect(isTransient(new Error('invalid input'))).toBe(false);
+  });
+
+  test('a failure the handler decided on is never transient, nor is nothing', () => {
+    expect(isTransient(new AssociationFailure('timed out waiting for the network'))).toBe(false);
+    expect(isTransient(undefined)).toBe(false);
+  });
+});
+
+describe('reading errors', () => {
+  test('name and message, with fallbacks for whatever was thrown', () => {
+    expect(errorName(named('ConflictException'))).toBe('ConflictException');
+    expect(errorName({})).toBe('Error');
+    expect(errorMessage('a plain string')).toBe('a plain string');
+    expect(isConflict(named('ConflictException'))).toBe(true);
+    expect(isResourceNotFound(named('ResourceNotFoundException'))).toBe(true);
+    expect(isConflict(named('ResourceNotFoundException'))).toBe(false);
+  });
+});
+
+describe('reasons CloudFormation shows', () => {
+  test('AccessDenied names the operation, the subject and every permission involved', () => {
+    const failure = permanentFailure('AssociateMpaTeam', named('AccessDeniedException', { message: 'not authorized' }), 'action X and team T');
+    expect(failure.message).toBe('AssociateMpaTeam was denied (AccessDeniedException) for action X and team T: the handler role needs '
+      + 'payment-cryptography:AssociateMpaTeam, mpa:StartSession, mpa:CancelSession, mpa:GetApprovalTeam on the associated approval team. '
+      + 'Service said: not authorized. Nothing was changed.');
+    expect(permanentFailure('DisassociateMpaTeam', named('AccessDeniedException'), 's').message)
+      .toContain('payment-cryptography:DisassociateMpaTeam, mpa:StartSession, mpa:CancelSession on');
+    expect(permanentFailure('GetMpaTeamAssociation', named('AccessDeniedException'), 's').message)
+      .toContain('needs payment-cryptography:GetMpaTeamAssociation on');
+  });
+
+  test('Validation and quota errors say what to do; anything else names the error', () => {
+    expect(permanentFailure('AssociateMpaTeam', named('ValidationException', { message: 'bad team' }), 's').message)
+      .toBe('AssociateMpaTeam was rejected as invalid (ValidationException) for s: bad team. Nothing was changed.');
+    expect(permanentFailure('AssociateMpaTeam', named('ServiceQuotaExceededException', { message: 'too many' }), 's').message)
+      .toContain('Raise the quota or free capacity, then retry. Nothing was changed.');
+    expect(permanentFailure('AssociateMpaTeam', named('WeirdException', { message: 'odd' }), 's').message)
+      .toBe('AssociateMpaTeam failed for s with WeirdException: odd.');
+  });
+
+  test('a reason is cut to stay inside CloudFormation\'s 4096-byte response, and kept on one line', () => {
+    const failure = new AssociationFailure(`first line\n  second line ${'x'.repeat(3000)}`);
+    expect(failure.message).toHaveLength(2000);
+    expect(failure.message.endsWith('...')).toBe(true);
+    expect(failure.message.startsWith('first line second line')).toBe(true);
+    expect(new AssociationFailure('x'.repeat(2000)).message).toBe('x'.repeat(2000));
+  });
+
+  test('a failure\'s stack is its message alone: the framework adds stack lines to the reason', () => {
+    expect(new AssociationFailure('why').stack).toBe('AssociationFailure: why');
+  });
+
+  test('truncate keeps what fits and marks the cut', () => {
+    expect(truncate('abcdef', 6)).toBe('abcdef');
+    expect(truncate('abcdefg', 6)).toBe('abc...');
+  });
+
+  test('anything unexpected becomes a one-line failure naming it, with the details in the log', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const failure = reportable(new TypeError('Cannot read properties of undefined (reading \'x\')'));
+    expect(failure).toBeInstanceOf(AssociationFailure);
+    expect(failure.message).toContain('Unexpected TypeError in the handler: Cannot read properties of undefined');
+    expect(log.mock.calls[0][0]).toContain('"stack"');
+    log.mockRestore();
+    const known = new AssociationFailure('known');
+    expect(reportable(known)).toBe(known);
+  });
+});
