@@ -1,0 +1,161 @@
+import { currentScope, sharedActivity, type ActivityScope, type FinishedRequest } from './activity';
+import { captureConsole } from './console-capture';
+import { installEnvironmentView } from './environment-view';
+import { FAKE_SLEEPER, fakeEnvironment, openedByTagOf, startFake, type FakeOptions } from './fake-adapter';
+import { LambdaStandIn } from './lambda-stand-in';
+import type { ProviderFrameworkOutbound } from './provider-framework-runtime';
+import { installRequestTagging, requestsInFlight } from './request-tagging';
+import { ResponseUrlStandIn } from './response-url-stand-in';
+import { RealTimeClock, type SimulationClock } from './simulation-clock';
+import { StepFunctionsStandIn } from './step-functions-stand-in';
+import { VirtualClock } from './virtual-clock';
+import type { FakeControlPlane } from '../fake/fake-control-plane';
+
+// Before any AWS SDK client connects: the SDK takes http.request when it first connects.
+installRequestTagging();
+
+/** The credentials every sandbox gets: none of them may ever appear in a log line. */
+export const FAKE_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key-for-the-local-fake',
+  AWS_SESSION_TOKEN: 'fake-session-token',
+} as const;
+
+export interface SimulationOptions {
+  /** `virtual` (default): simulated time, nothing waits in real time. `real`: the few cases where real time is the point. */
+  readonly time?: 'virtual' | 'real';
+  /** Epoch milliseconds the virtual clock starts at. @default now, to the second */
+  readonly startAt?: number;
+  /** The account the stacks and functions live in. @default '123456789012' */
+  readonly accountId?: string;
+  /** The fake to use, or options to start one (on the simulation's clock). @default a fake in us-east-1 */
+  readonly fake?: FakeControlPlane | FakeOptions;
+}
+
+/**
+ * The AWS that hosts a custom resource, locally: one clock, Lambda, Step
+ * Functions and the presigned ResponseURL, around aws-cdk-lib's own
+ * provider-framework runtime, and the fake control plane the handler talks to.
+ * Console lines, HTTP requests and `process.env` are routed by invocation while
+ * it runs (see activity.ts). One per test file, reset between cases.
+ */
+export class Simulation {
+  static async start(options: SimulationOptions = {}): Promise<Simulation> {
+    const clock: SimulationClock = options.time === 'real'
+      ? new RealTimeClock()
+      : new VirtualClock({ startAt: options.startAt, ownerOf: () => currentScope() });
+    const fake = options.fake && 'endpoint' in options.fake
+      ? { fake: options.fake as FakeControlPlane, owned: false }
+      : { fake: await startFake(clock, options.fake as FakeOptions | undefined), owned: true };
+    return new Simulation(clock, fake.fake, fake.owned, options.accountId ?? '123456789012');
+  }
+
+  readonly lambda: LambdaStandIn;
+  readonly stepFunctions: StepFunctionsStandIn;
+  readonly responses: ResponseUrlStandIn;
+  readonly region: string;
+  /** Teams a test seeded that no resource of this library manages: never to be disassociated. */
+  readonly foreignTeams = new Set<string>();
+  /** Every RequesterComment the simulation sent in a request: none may appear in a log line. */
+  readonly requesterComments = new Set<string>();
+  /** Which `x-simulation-tag` opened each session, for a fake that does not record it itself. */
+  readonly sessionTags = new Map<string, string>();
+  private readonly restores: Array<() => void> = [];
+  private seenSessions = 0;
+
+  private constructor(
+    readonly clock: SimulationClock,
+    readonly fake: FakeControlPlane,
+    private readonly ownsFake: boolean,
+    readonly accountId: string,
+  ) {
+    this.region = fake.region;
+    this.lambda = new LambdaStandIn({ clock, region: this.region, accountId, baseEnvironment: () => this.baseEnvironment() });
+    this.stepFunctions = new StepFunctionsStandIn(clock, this.lambda, this.region, accountId);
+    this.responses = new ResponseUrlStandIn(clock, this.region);
+    this.restores.push(captureConsole(console), installEnvironmentView());
+    if (clock instanceof VirtualClock) clock.setBusyProbe(() => this.someoneWorks(clock));
+    const attribute = (finished: FinishedRequest) => {
+      if (/(Associate|Disassociate)MpaTeam$/.test(finished.target ?? '')) this.attributeNewSessions(finished.tag);
+    };
+    sharedActivity().finishedListeners.add(attribute);
+    this.restores.push(() => sharedActivity().finishedListeners.delete(attribute));
+  }
+
+  /** The three exports of the framework's outbound.js, played by this simulation. */
+  get outbound(): ProviderFrameworkOutbound {
+    return {
+      invokeFunction: request => this.lambda.invoke(request),
+      startExecution: request => this.stepFunctions.startExecution(request),
+      httpRequest: (options, body) => this.responses.httpRequest(options, body),
+    };
+  }
+
+  /** What every Lambda sandbox finds in its environment besides its function's own variables. */
+  baseEnvironment(): Record<string, string> {
+    return { ...FAKE_CREDENTIALS, ...fakeEnvironment(this.fake), TZ: ':UTC', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+  }
+
+  /** Declares a team the test seeded that no resource of this library manages. */
+  declareForeignTeam(teamArn: string): void {
+    this.foreignTeams.add(teamArn);
+  }
+
+  /** Lets every started waiter and queued invocation run to its end (time passes as they wait). */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 10; round++) {
+      await this.stepFunctions.idle();
+      await this.lambda.idle();
+      if (this.lambda.runningInvocations().size === 0) return;
+    }
+  }
+
+  /** A fresh case: no records, a fresh fake; the clock keeps its time. */
+  reset(): void {
+    this.lambda.invocations.length = 0;
+    this.stepFunctions.executions.length = 0;
+    this.responses.reset();
+    this.foreignTeams.clear();
+    this.requesterComments.clear();
+    this.sessionTags.clear();
+    this.seenSessions = 0;
+    this.fake.reset();
+  }
+
+  async stop(): Promise<void> {
+    for (const restore of this.restores.reverse()) restore();
+    if (this.clock instanceof VirtualClock) this.clock.dispose();
+    if (this.ownsFake) await this.fake.stop();
+  }
+
+  /** For a fake that does not record `openedByTag`: a session that appeared by the time a tagged call finished is that call's. */
+  private attributeNewSessions(finishedTag: string | undefined): void {
+    const sessions = this.fake.sessions;
+    for (; this.seenSessions < sessions.length; this.seenSessions++) {
+      const session = sessions[this.seenSessions];
+      const tag = openedByTagOf(session) ?? finishedTag;
+      if (tag) this.sessionTags.set(session.sessionArn, tag);
+    }
+  }
+
+  /**
+   * Whether some actor does real work, so that simulated time must stand
+   * still: a running invocation neither asleep on the clock nor waiting for an
+   * answer the fake holds back on the clock, or a request in flight elsewhere.
+   */
+  private someoneWorks(clock: VirtualClock): boolean {
+    const inFlight = requestsInFlight();
+    const heldByFake = inFlight <= clock.sleepsOf(FAKE_SLEEPER);
+    for (const scope of this.lambda.runningInvocations().values()) {
+      if (isParked(scope, clock, heldByFake)) continue;
+      return true;
+    }
+    return inFlight > 0 && !heldByFake;
+  }
+}
+
+function isParked(scope: ActivityScope, clock: VirtualClock, heldByFake: boolean): boolean {
+  if (scope.killed || scope.childrenRunning > 0) return true;
+  if (clock.isSleeping(scope)) return true;
+  return scope.requests.size > 0 && heldByFake;
+}
