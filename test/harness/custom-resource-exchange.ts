@@ -1,6 +1,6 @@
 import { newScope, runInScope } from './activity';
 import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
-import type { Simulation } from './simulation';
+import type { AwsStandIns } from './aws-stand-ins';
 
 /** A custom-resource request as CloudFormation sends it. */
 export interface CustomResourceRequest {
@@ -22,7 +22,7 @@ export type ExchangeOutcome =
   | { readonly kind: 'abandoned' };
 
 export interface ExchangeOptions {
-  readonly sim: Simulation;
+  readonly sim: AwsStandIns;
   /** The request, for the tag and the comments to keep out of logs. */
   readonly request: CustomResourceRequest;
   /** Starts the work (invokes the ServiceToken, or starts a waiter), inside the delivery's scope. */
@@ -42,6 +42,13 @@ export interface ExchangeOptions {
 export interface Exchange {
   readonly deliveryId: string;
   readonly outcome: ExchangeOutcome;
+}
+
+/** A request the simulation sent, and how CloudFormation's wait for it ended (while it waits: undefined). */
+export interface SentRequest {
+  readonly request: CustomResourceRequest;
+  readonly deliveryId: string;
+  ended?: ExchangeOutcome['kind'];
 }
 
 let deliveries = 0;
@@ -66,6 +73,8 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
       resolve(response);
     });
   });
+  const sent: SentRequest = { request, deliveryId };
+  sim.sentRequests.push(sent);
   const scope = newScope({ kind: 'delivery', id: deliveryId, tag: request.RequestId, delivery: deliveryId });
   runInScope(scope, options.send);
   const deadline = sim.clock.sleepUntil(sim.clock.now() + options.timeoutSeconds * 1000);
@@ -76,6 +85,7 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
       ...(options.abandon ? [options.abandon.then(() => ({ kind: 'abandoned' as const }))] : []),
       ...(options.failure ? [options.failure] : []),
     ]);
+    sent.ended = outcome.kind;
     return { deliveryId, outcome };
   } finally {
     deadline.cancel();
@@ -96,7 +106,7 @@ export function validateResponse(response: RecordedResponse, request: CustomReso
   return undefined;
 }
 
-function rememberComments(sim: Simulation, request: CustomResourceRequest): void {
+function rememberComments(sim: AwsStandIns, request: CustomResourceRequest): void {
   for (const properties of [request.ResourceProperties, request.OldResourceProperties]) {
     const comment = properties?.RequesterComment;
     if (typeof comment === 'string' && comment.trim().length >= 4) sim.requesterComments.add(comment);

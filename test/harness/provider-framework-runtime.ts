@@ -15,6 +15,13 @@ export const PROVIDER_FRAMEWORK_RUNTIME_DIR = path.join(
 
 export const PROVIDER_FRAMEWORK_FILES = ['framework.js', 'cfn-response.js', 'outbound.js', 'util.js', 'consts.js'] as const;
 
+/**
+ * The physical id cfn-response.js answers a Create with when the Create failed
+ * before one was known; the framework then answers the rollback's Delete
+ * itself. (A harness test checks it against the runtime's own export.)
+ */
+export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+
 /** The three exports of outbound.js that reach AWS, and so the only ones the simulation replaces. */
 export interface ProviderFrameworkOutbound {
   invokeFunction(request: InvokeRequest): Promise<InvokeResult>;

@@ -20,6 +20,8 @@ export interface RecordedResponse {
   readonly delivery?: string;
   /** Set by CloudFormation: whether it was still waiting for this request when the response came. */
   waitedFor?: boolean;
+  /** The association the service held for the request's action the moment the response came. */
+  association?: unknown;
 }
 
 /** The body cfn-response.js sends. */
@@ -51,6 +53,8 @@ export class ResponseUrlStandIn {
   readonly responses: RecordedResponse[] = [];
   private readonly urls = new Map<string, string>();
   private readonly listeners = new Set<(response: RecordedResponse) => void>();
+  /** Looks at the service the moment a response arrives (set by the simulation). */
+  observe: (response: RecordedResponse) => void = () => undefined;
 
   constructor(private readonly clock: SimulationClock, private readonly region: string) {}
 
@@ -100,6 +104,7 @@ export class ResponseUrlStandIn {
       delivery: scope?.delivery,
     };
     this.responses.push(response);
+    this.observe(response);
     for (const listener of this.listeners) listener(response);
   };
 

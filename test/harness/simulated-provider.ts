@@ -6,7 +6,7 @@ import { handlerCode, type HandlerCodeChoice, type UserFunctions } from './handl
 import type { InvocationRecord } from './lambda-stand-in';
 import { providerFrameworkCode } from './provider-framework-runtime';
 import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
-import type { Simulation } from './simulation';
+import type { AwsStandIns } from './aws-stand-ins';
 import { waiterDefinitionString } from './waiter-definition';
 import { deriveProviderTimeouts } from '../../src/provider-timeouts';
 
@@ -50,6 +50,8 @@ export interface ProviderDelivery {
   /** The merged event the user isComplete received first, to resume a waiter with it. */
   readonly waiterInput?: any;
   readonly invocations: readonly InvocationRecord[];
+  /** The association of the request's action as the service held it the moment the response arrived. */
+  readonly associationAtResponse?: unknown;
 }
 
 export interface DeliveryOptions {
@@ -76,7 +78,7 @@ let providers = 0;
  * framework's onEvent, then a wait for the response at the ResponseURL.
  */
 export class SimulatedProvider {
-  static async deploy(sim: Simulation, settings: ProviderSettings = {}): Promise<SimulatedProvider> {
+  static async deploy(sim: AwsStandIns, settings: ProviderSettings = {}): Promise<SimulatedProvider> {
     const provider = new SimulatedProvider(sim, settings);
     await provider.deployFunctions();
     return provider;
@@ -98,7 +100,7 @@ export class SimulatedProvider {
   private current: { timeoutSeconds: number; handlers?: UserFunctions; maxAttempts: number };
   private defaultCode?: { onEvent: FunctionCode; isComplete: FunctionCode };
 
-  private constructor(readonly sim: Simulation, private readonly settings: ProviderSettings) {
+  private constructor(readonly sim: AwsStandIns, private readonly settings: ProviderSettings) {
     const name = settings.name ?? `Provider${++providers}`;
     this.names = {
       frameworkOnEvent: `${name}-framework-onEvent`,
@@ -134,7 +136,7 @@ export class SimulatedProvider {
   }
 
   /** Invokes the user onEvent function alone, as the framework would, and returns its answer. */
-  async invokeUserOnEvent(event: Record<string, any>): Promise<Record<string, any>> {
+  async invokeUserOnEvent(event: object): Promise<unknown> {
     const result = await this.sim.lambda.invoke({ FunctionName: this.names.userOnEvent, Payload: JSON.stringify(event) });
     const payload = JSON.parse(Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8'));
     if (result.FunctionError) throw new Error(`${this.names.userOnEvent} failed: ${payload.errorMessage}`);
@@ -181,6 +183,7 @@ export class SimulatedProvider {
         polls: this.pollsOf(result.deliveryId),
         waiterInput: firstPoll?.event,
         invocations,
+        associationAtResponse: response.association,
       };
     } finally {
       stopRetries();

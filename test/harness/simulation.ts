@@ -1,18 +1,24 @@
 import { currentScope, sharedActivity, type ActivityScope, type FinishedRequest } from './activity';
+import { AwsStandIns } from './aws-stand-ins';
 import { captureConsole } from './console-capture';
 import { installEnvironmentView } from './environment-view';
 import { FAKE_SLEEPER, fakeEnvironment, openedByTagOf, startFake, type FakeOptions } from './fake-adapter';
-import { LambdaStandIn } from './lambda-stand-in';
-import type { ProviderFrameworkOutbound } from './provider-framework-runtime';
 import { installRequestTagging, requestsInFlight } from './request-tagging';
-import { ResponseUrlStandIn } from './response-url-stand-in';
 import { RealTimeClock, type SimulationClock } from './simulation-clock';
-import { StepFunctionsStandIn } from './step-functions-stand-in';
 import { VirtualClock } from './virtual-clock';
 import type { FakeControlPlane } from '../fake/fake-control-plane';
 
 // Before any AWS SDK client connects: the SDK takes http.request when it first connects.
 installRequestTagging();
+
+/** Lengths of the simulation's records at a moment. */
+export interface SimulationMark {
+  readonly invocations: number;
+  readonly responses: number;
+  readonly sessions: number;
+  readonly requests: number;
+  readonly sentRequests: number;
+}
 
 /** The credentials every sandbox gets: none of them may ever appear in a log line. */
 export const FAKE_CREDENTIALS = {
@@ -39,7 +45,7 @@ export interface SimulationOptions {
  * Console lines, HTTP requests and `process.env` are routed by invocation while
  * it runs (see activity.ts). One per test file, reset between cases.
  */
-export class Simulation {
+export class Simulation extends AwsStandIns {
   static async start(options: SimulationOptions = {}): Promise<Simulation> {
     const clock: SimulationClock = options.time === 'real'
       ? new RealTimeClock()
@@ -50,45 +56,31 @@ export class Simulation {
     return new Simulation(clock, fake.fake, fake.owned, options.accountId ?? '123456789012');
   }
 
-  readonly lambda: LambdaStandIn;
-  readonly stepFunctions: StepFunctionsStandIn;
-  readonly responses: ResponseUrlStandIn;
-  readonly region: string;
   /** Teams a test seeded that no resource of this library manages: never to be disassociated. */
   readonly foreignTeams = new Set<string>();
-  /** Every RequesterComment the simulation sent in a request: none may appear in a log line. */
-  readonly requesterComments = new Set<string>();
   /** Which `x-simulation-tag` opened each session, for a fake that does not record it itself. */
   readonly sessionTags = new Map<string, string>();
   private readonly restores: Array<() => void> = [];
   private seenSessions = 0;
 
   private constructor(
-    readonly clock: SimulationClock,
+    clock: SimulationClock,
     readonly fake: FakeControlPlane,
     private readonly ownsFake: boolean,
-    readonly accountId: string,
+    accountId: string,
   ) {
-    this.region = fake.region;
-    this.lambda = new LambdaStandIn({ clock, region: this.region, accountId, baseEnvironment: () => this.baseEnvironment() });
-    this.stepFunctions = new StepFunctionsStandIn(clock, this.lambda, this.region, accountId);
-    this.responses = new ResponseUrlStandIn(clock, this.region);
+    super(clock, fake.region, accountId, () => this.baseEnvironment());
     this.restores.push(captureConsole(console), installEnvironmentView());
+    this.responses.observe = response => {
+      const action = this.sentRequests.find(sent => sent.request.RequestId === response.requestId)?.request.ResourceProperties.Action;
+      if (typeof action === 'string' && action !== '') response.association = this.fake.association(action);
+    };
     if (clock instanceof VirtualClock) clock.setBusyProbe(() => this.someoneWorks(clock));
     const attribute = (finished: FinishedRequest) => {
       if (/(Associate|Disassociate)MpaTeam$/.test(finished.target ?? '')) this.attributeNewSessions(finished.tag);
     };
     sharedActivity().finishedListeners.add(attribute);
     this.restores.push(() => sharedActivity().finishedListeners.delete(attribute));
-  }
-
-  /** The three exports of the framework's outbound.js, played by this simulation. */
-  get outbound(): ProviderFrameworkOutbound {
-    return {
-      invokeFunction: request => this.lambda.invoke(request),
-      startExecution: request => this.stepFunctions.startExecution(request),
-      httpRequest: (options, body) => this.responses.httpRequest(options, body),
-    };
   }
 
   /** What every Lambda sandbox finds in its environment besides its function's own variables. */
@@ -101,17 +93,20 @@ export class Simulation {
     this.foreignTeams.add(teamArn);
   }
 
-  /** Lets every started waiter and queued invocation run to its end (time passes as they wait). */
-  async settle(): Promise<void> {
-    for (let round = 0; round < 10; round++) {
-      await this.stepFunctions.idle();
-      await this.lambda.idle();
-      if (this.lambda.runningInvocations().size === 0) return;
-    }
+  /** Where the records stand now: checks after an operation look only at what came after its mark. */
+  mark(): SimulationMark {
+    return {
+      invocations: this.lambda.invocations.length,
+      responses: this.responses.responses.length,
+      sessions: this.fake.sessions.length,
+      requests: this.fake.requests.length,
+      sentRequests: this.sentRequests.length,
+    };
   }
 
   /** A fresh case: no records, a fresh fake; the clock keeps its time. */
   reset(): void {
+    this.sentRequests.length = 0;
     this.lambda.invocations.length = 0;
     this.stepFunctions.executions.length = 0;
     this.responses.reset();
