@@ -2,7 +2,8 @@ import { currentScope, sharedActivity, type ActivityScope, type FinishedRequest 
 import { AwsStandIns } from './aws-stand-ins';
 import { captureConsole } from './console-capture';
 import { installEnvironmentView } from './environment-view';
-import { FAKE_SLEEPER, fakeEnvironment, openedByTagOf, startFake, type FakeOptions } from './fake-adapter';
+import { FAKE_SLEEPER, fakeEnvironment, openedByTagOf, setAuthorizer, startFake, type AuthorizationRequest, type FakeOptions } from './fake-adapter';
+import { isAllowed, type PolicyDocument } from './iam-policy';
 import { installRequestTagging, requestsInFlight } from './request-tagging';
 import { RealTimeClock, type SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
@@ -10,6 +11,12 @@ import type { FakeControlPlane } from '../fake/fake-control-plane';
 
 // Before any AWS SDK client connects: the SDK takes http.request when it first connects.
 installRequestTagging();
+
+/** The policies that apply to the calls made for some requests (a stack's handler role, by the RequestIds it sent). */
+export interface PermissionSource {
+  handles(tag: string): boolean;
+  documents(): readonly PolicyDocument[];
+}
 
 /** Lengths of the simulation's records at a moment. */
 export interface SimulationMark {
@@ -60,7 +67,10 @@ export class Simulation extends AwsStandIns {
   readonly foreignTeams = new Set<string>();
   /** Which `x-simulation-tag` opened each session, for a fake that does not record it itself. */
   readonly sessionTags = new Map<string, string>();
+  /** Whether the fake can enforce the handler role's policy (it has setAuthorizer). */
+  readonly authorizes: boolean;
   private readonly restores: Array<() => void> = [];
+  private readonly permissionSources = new Set<PermissionSource>();
   private seenSessions = 0;
 
   private constructor(
@@ -81,6 +91,28 @@ export class Simulation extends AwsStandIns {
     };
     sharedActivity().finishedListeners.add(attribute);
     this.restores.push(() => sharedActivity().finishedListeners.delete(attribute));
+    this.authorizes = setAuthorizer(fake, request => this.authorize(request));
+  }
+
+  /** Adds whose policies the fake evaluates for the calls of some requests (a stack's handler role). Returns the function that removes it. */
+  addPermissionSource(source: PermissionSource): () => void {
+    this.permissionSources.add(source);
+    return () => this.permissionSources.delete(source);
+  }
+
+  /**
+   * The fake's authorizer: the caller's `x-simulation-tag` (or, when the fake
+   * does not pass it, the one tag of the invocations running now) names the
+   * request, and so the stack whose handler role's policies apply, as they
+   * stand at this moment. Calls no source claims are allowed.
+   */
+  authorize(request: AuthorizationRequest): boolean {
+    const tags = request.tag !== undefined
+      ? [request.tag]
+      : [...new Set([...this.lambda.runningInvocations().keys()].map(invocation => invocation.tag))];
+    const source = [...this.permissionSources].find(candidate => tags.some(tag => candidate.handles(tag)));
+    if (!source) return true;
+    return isAllowed(source.documents(), `${request.service}:${request.action}`, request.resource);
   }
 
   /** What every Lambda sandbox finds in its environment besides its function's own variables. */
@@ -114,7 +146,9 @@ export class Simulation extends AwsStandIns {
     this.requesterComments.clear();
     this.sessionTags.clear();
     this.seenSessions = 0;
+    this.permissionSources.clear();
     this.fake.reset();
+    setAuthorizer(this.fake, request => this.authorize(request));
   }
 
   async stop(): Promise<void> {
