@@ -38,7 +38,7 @@ function responded(requestId: string, fields: Partial<RecordedResponse> = {}): v
   });
 }
 
-function invocation(fields: Partial<InvocationRecord> & { lines?: Array<{ level: ConsoleLevel; message: string; emitted: boolean }> }): void {
+function invocation(fields: Omit<Partial<InvocationRecord>, 'lines'> & { lines?: Array<{ level: ConsoleLevel; message: string; emitted: boolean }> }): void {
   env.sim.lambda.invocations.push({
     id: 'invocation-1', functionName: 'Payments-OnEventHandler', functionArn: 'arn', tag: 'req', event: {}, startedAt: 0, timeoutMs: 120_000,
     outcome: 'returned', durationMs: 10, ...fields, lines: (fields.lines ?? []).map(l => ({ ...l, at: 0 })),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { isolatedCode, type FunctionCode } from './function-code';
-import { handlerCode, isHandlerAsset, type HandlerCodeChoice } from './handler-code';
+import { handlerCode, isHandlerAsset, type HandlerCodeChoice, type UserFunctions } from './handler-code';
 import { statementsOf, type PolicyDocument } from './iam-policy';
 import type { ConsoleLevel } from './activity';
 import { assertSameRuntime, isProviderFrameworkAsset, providerFrameworkCode, type FrameworkEntryPoint } from './provider-framework-runtime';
@@ -12,7 +12,7 @@ export interface ProvisionContext {
   readonly sim: Simulation;
   readonly stackName: string;
   readonly assets: ReadonlyMap<string, string>;
-  readonly handlers: HandlerCodeChoice;
+  readonly handlers: HandlerCodeChoice | UserFunctions;
 }
 
 /** A resource as provisioned: its physical id and the attributes Fn::GetAtt reads. */

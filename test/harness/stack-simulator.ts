@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { exchange, validateResponse, type CustomResourceRequest, type ExchangeOutcome } from './custom-resource-exchange';
-import { isHandlerAsset, type HandlerCodeChoice } from './handler-code';
+import { isHandlerAsset, type HandlerCodeChoice, type UserFunctions } from './handler-code';
 import type { PolicyDocument } from './iam-policy';
 import { evaluateConditions, references, resolve, type ResolutionContext } from './intrinsics';
 import { checkInvariants } from './invariants';
@@ -60,8 +60,8 @@ export interface OperationResult {
 export type PolicyPosition = 'before' | 'after';
 
 export interface StackOptions {
-  /** The handler functions run the sources or the bundle. @default 'source' */
-  readonly handlers?: HandlerCodeChoice;
+  /** The handler functions run the sources, the bundle, or functions a test scripts. @default 'source' */
+  readonly handlers?: HandlerCodeChoice | UserFunctions;
   /**
    * Where the IAM policies' steps go relative to the custom resources': in an
    * update (`before`: dependency order) and in its rollback (CloudFormation does
@@ -171,6 +171,7 @@ export class SimulatedStack {
   /** Row 1 (create); Row 2 when a resource fails (the stack's creation rolls back); Row 12 (DeletionPolicy on that rollback). */
   async create(template: StackTemplate, options: OperationOptions = {}): Promise<OperationResult> {
     if (this.status !== undefined && this.status !== 'DELETE_COMPLETE') throw new Error(`${this.name} exists (${this.status}): delete it before creating it again`);
+    validateTemplate(template);
     return this.operate('create', options, async operation => {
       this.template = template;
       this.stackEvent('CREATE_IN_PROGRESS');
@@ -203,6 +204,7 @@ export class SimulatedStack {
   async update(template: StackTemplate, options: OperationOptions = {}): Promise<OperationResult> {
     const stable = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
     if (!this.status || !stable.includes(this.status)) throw new Error(`${this.name} cannot be updated in ${this.status ?? 'no stack'}`);
+    validateTemplate(template);
     return this.operate('update', options, async operation => {
       const previous = this.template!;
       this.template = template;
@@ -639,6 +641,13 @@ export class SimulatedStack {
   private stackEvent(status: StackStatus, reason?: string): void {
     this.status = status;
     this.event(this.name, status, reason, this.stackId);
+  }
+}
+
+/** CloudFormation refuses a template without resources before it starts. */
+function validateTemplate(template: StackTemplate): void {
+  if (!template.template.Resources || Object.keys(template.template.Resources).length === 0) {
+    throw new Error(`Template format error: At least one Resources member must be defined (${template.stackName})`);
   }
 }
 
