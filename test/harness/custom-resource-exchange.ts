@@ -1,6 +1,6 @@
 import { newScope, runInScope } from './activity';
-import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
 import type { AwsStandIns } from './aws-stand-ins';
+import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
 
 /** A custom-resource request as CloudFormation sends it. */
 export interface CustomResourceRequest {

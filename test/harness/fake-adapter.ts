@@ -5,10 +5,10 @@
  * today's members when it does not. When the fake provides them all, the
  * fallbacks below can go (see README.md, "When the fake grows").
  */
-import { FakeControlPlane, type FakeControlPlaneOptions, type RecordedRequest, type SessionRecord } from '../fake/fake-control-plane';
-import type { ServiceWorld } from '../fake/service-worlds';
 import type { SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
+import { FakeControlPlane, type FakeControlPlaneOptions, type RecordedRequest, type SessionRecord } from '../fake/fake-control-plane';
+import type { ServiceWorld } from '../fake/service-worlds';
 
 /** One request as the fake's authorizer sees it. */
 export interface AuthorizationRequest {
@@ -43,7 +43,7 @@ export async function startFake(clock: SimulationClock, options: FakeOptions = {
     now: () => clock.now(),
     sleep: (ms: number) => (clock instanceof VirtualClock ? clock.sleepOwnedBy(FAKE_SLEEPER, ms) : clock.sleep(ms)),
   };
-  const started: FakeControlPlaneOptions = { ...legacyPolicy(options.world), ...options, clock: () => clock.now(), timeSource } as FakeControlPlaneOptions;
+  const started = { ...legacyPolicy(options.world), ...options, clock: () => clock.now(), timeSource } as FakeControlPlaneOptions;
   const fake = await FakeControlPlane.start(started);
   if (options.world) setWorld(fake, options.world);
   return fake;

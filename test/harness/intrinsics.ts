@@ -133,15 +133,13 @@ export function references(value: unknown, into = new Set<string>()): Set<string
     for (const item of value) references(item, into);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key === 'Ref' && typeof item === 'string' && !item.startsWith('AWS::')) into.add(item);
-      else if (key === 'Fn::GetAtt') into.add(Array.isArray(item) ? String(item[0]) : String(item).split('.')[0]);
-      else if (key === 'Fn::Sub') {
+      if (key === 'Ref' && typeof item === 'string' && !item.startsWith('AWS::')) {into.add(item);} else if (key === 'Fn::GetAtt') {into.add(Array.isArray(item) ? String(item[0]) : String(item).split('.')[0]);} else if (key === 'Fn::Sub') {
         const text = typeof item === 'string' ? item : (item as unknown[])[0] as string;
         for (const match of text.matchAll(/\$\{([^!}][^}.]*)(?:\.[^}]*)?\}/g)) {
           if (!match[1].startsWith('AWS::')) into.add(match[1]);
         }
         if (Array.isArray(item)) references(item[1], into);
-      } else references(item, into);
+      } else {references(item, into);}
     }
   }
   return into;

@@ -23,8 +23,13 @@ function violationsOf(invariant: InvariantName, options: { allowLambdaTimeouts?:
 function sent(requestId: string, ended: 'response' | 'timeout' | 'abandoned', properties: Record<string, unknown> = {}): void {
   env.sim.sentRequests.push({
     request: {
-      RequestType: 'Update', RequestId: requestId, ResponseURL: `https://example/${requestId}`, ResourceType: 'Custom::X',
-      LogicalResourceId: 'Association', StackId: 'stack', ResourceProperties: properties,
+      RequestType: 'Update',
+      RequestId: requestId,
+      ResponseURL: `https://example/${requestId}`,
+      ResourceType: 'Custom::X',
+      LogicalResourceId: 'Association',
+      StackId: 'stack',
+      ResourceProperties: properties,
     },
     deliveryId: `delivery-of-${requestId}`,
     ended,
@@ -33,15 +38,30 @@ function sent(requestId: string, ended: 'response' | 'timeout' | 'abandoned', pr
 
 function responded(requestId: string, fields: Partial<RecordedResponse> = {}): void {
   env.sim.responses.responses.push({
-    url: `https://example/${requestId}`, requestId, body: { Status: 'SUCCESS', RequestId: requestId }, text: '{}', bytes: 100, at: 0,
-    delivery: `delivery-of-${requestId}`, ...fields,
+    url: `https://example/${requestId}`,
+    requestId,
+    body: { Status: 'SUCCESS', RequestId: requestId },
+    text: '{}',
+    bytes: 100,
+    at: 0,
+    delivery: `delivery-of-${requestId}`,
+    ...fields,
   });
 }
 
 function invocation(fields: Omit<Partial<InvocationRecord>, 'lines'> & { lines?: Array<{ level: ConsoleLevel; message: string; emitted: boolean }> }): void {
   env.sim.lambda.invocations.push({
-    id: 'invocation-1', functionName: 'Payments-OnEventHandler', functionArn: 'arn', tag: 'req', event: {}, startedAt: 0, timeoutMs: 120_000,
-    outcome: 'returned', durationMs: 10, ...fields, lines: (fields.lines ?? []).map(l => ({ ...l, at: 0 })),
+    id: 'invocation-1',
+    functionName: 'Payments-OnEventHandler',
+    functionArn: 'arn',
+    tag: 'req',
+    event: {},
+    startedAt: 0,
+    timeoutMs: 120_000,
+    outcome: 'returned',
+    durationMs: 10,
+    ...fields,
+    lines: (fields.lines ?? []).map(l => ({ ...l, at: 0 })),
   });
 }
 

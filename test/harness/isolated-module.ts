@@ -69,7 +69,8 @@ export class IsolatedModules {
       }
       return outside(specifier);
     };
-    return Object.assign(inside, { resolve: outside.resolve, cache: outside.cache, main: undefined, extensions: outside.extensions }) as NodeJS.Require;
+    const { resolve, cache, extensions } = outside;
+    return Object.assign(inside, { resolve, cache, extensions, main: undefined }) as NodeJS.Require;
   }
 }
 

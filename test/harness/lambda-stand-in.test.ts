@@ -111,7 +111,9 @@ describe('an invocation', () => {
   test('reads its own function\'s environment through process.env, and none of the host\'s AWS variables', async () => {
     process.env.AWS_PROFILE = 'host-profile';
     try {
-      const read = async () => ({ role: process.env.ROLE, region: process.env.AWS_REGION, profile: process.env.AWS_PROFILE, endpoint: process.env.AWS_ENDPOINT_URL_MPA });
+      const read = async () => ({
+        role: process.env.ROLE, region: process.env.AWS_REGION, profile: process.env.AWS_PROFILE, endpoint: process.env.AWS_ENDPOINT_URL_MPA,
+      });
       const first = deploy(read, { environment: { ROLE: 'first' } });
       const second = deploy(read, { environment: { ROLE: 'second' } });
       const [a, b] = await Promise.all([first, second].map(name => env.sim.lambda.invoke({ FunctionName: name, Payload: '{}' })));
@@ -139,7 +141,9 @@ describe('the x-simulation-tag header', () => {
     const server = await recordingServer();
     try {
       const client = new PaymentCryptographyClient({
-        region: 'us-east-1', endpoint: server.url, maxAttempts: 1,
+        region: 'us-east-1',
+        endpoint: server.url,
+        maxAttempts: 1,
         credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'secret' },
       });
       expect(client.config.requestHandler.constructor.name).toBe('NodeHttpHandler');
@@ -166,7 +170,9 @@ describe('the x-simulation-tag header', () => {
         environment: { AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: server.url },
       });
       const event = {
-        RequestType: 'Delete', RequestId: 'bundled-request', PhysicalResourceId: 'mpa-team-association:IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE',
+        RequestType: 'Delete',
+        RequestId: 'bundled-request',
+        PhysicalResourceId: 'mpa-team-association:IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE',
         ResourceProperties: { Action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', MpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/a', ApprovalTimeoutSeconds: '60', PollIntervalSeconds: '1', RemovalPolicy: 'destroy', ReportApprovalProgress: 'false' },
       };
       await env.sim.lambda.invoke({ FunctionName: functionName, Payload: JSON.stringify(event) });

@@ -11,8 +11,14 @@ const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Test/1';
 let requests = 0;
 function request(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) {
   return {
-    RequestType: requestType, RequestId: `framework-test-${++requests}`, StackId: STACK_ID, LogicalResourceId: 'Resource',
-    ResourceType: 'Custom::Test', ResponseURL: '...', ResourceProperties: { Marker: 'x' }, ...extra,
+    RequestType: requestType,
+    RequestId: `framework-test-${++requests}`,
+    StackId: STACK_ID,
+    LogicalResourceId: 'Resource',
+    ResourceType: 'Custom::Test',
+    ResponseURL: '...',
+    ResourceProperties: { Marker: 'x' },
+    ...extra,
   };
 }
 

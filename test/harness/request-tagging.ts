@@ -47,7 +47,7 @@ function track(request: ClientRequest, scope: ActivityScope): void {
     shared.inFlight.delete(request);
     scope.requests.delete(request);
     const target = request.getHeader('x-amz-target');
-    const finished = { scope, tag: scope.tag, method: request.method, path: request.path, status, target: target === undefined ? undefined : String(target) };
+    const finished = { scope, tag: scope.tag, method: request.method, path: request.path, status, target: target === undefined ? undefined : `${target}` };
     for (const listener of shared.finishedListeners) listener(finished);
   });
 }

@@ -1,5 +1,5 @@
-import { exchange } from './custom-resource-exchange';
 import { newScope, runInScope } from './activity';
+import { exchange } from './custom-resource-exchange';
 import { useSimulation } from './stack-test-environment';
 
 const env = useSimulation();

@@ -53,10 +53,10 @@ export class ResponseUrlStandIn {
   readonly responses: RecordedResponse[] = [];
   private readonly urls = new Map<string, string>();
   private readonly listeners = new Set<(response: RecordedResponse) => void>();
+  constructor(private readonly clock: SimulationClock, private readonly region: string) {}
+
   /** Looks at the service the moment a response arrives (set by the simulation). */
   observe: (response: RecordedResponse) => void = () => undefined;
-
-  constructor(private readonly clock: SimulationClock, private readonly region: string) {}
 
   /** The URL for a request; the same request (a redelivery) gets the same URL. */
   presign(request: PresignFor): string {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { currentScope } from './activity';
+import type { AwsStandIns } from './aws-stand-ins';
 import { exchange, type CustomResourceRequest } from './custom-resource-exchange';
 import type { FunctionCode } from './function-code';
 import { handlerCode, type HandlerCodeChoice, type UserFunctions } from './handler-code';
 import type { InvocationRecord } from './lambda-stand-in';
 import { providerFrameworkCode } from './provider-framework-runtime';
 import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
-import type { AwsStandIns } from './aws-stand-ins';
 import { waiterDefinitionString } from './waiter-definition';
 import { deriveProviderTimeouts } from '../../src/provider-timeouts';
 
@@ -205,9 +205,9 @@ export class SimulatedProvider {
     const { lambda, stepFunctions, outbound } = this.sim;
     const choice = this.settings.handlers ?? 'source';
     this.defaultCode = { onEvent: await handlerCode(choice, 'onEvent'), isComplete: await handlerCode(choice, 'isComplete') };
-    for (const [name, code] of [[this.names.userOnEvent, this.defaultCode.onEvent], [this.names.userIsComplete, this.defaultCode.isComplete]] as const) {
-      lambda.createFunction({ functionName: name, code, timeoutSeconds: this.handlerTimeoutSeconds, memorySize: 256 });
-    }
+    const user = { timeoutSeconds: this.handlerTimeoutSeconds, memorySize: 256 };
+    lambda.createFunction({ ...user, functionName: this.names.userOnEvent, code: this.defaultCode.onEvent });
+    lambda.createFunction({ ...user, functionName: this.names.userIsComplete, code: this.defaultCode.isComplete });
     const userArns = {
       USER_ON_EVENT_FUNCTION_ARN: lambda.arnOf(this.names.userOnEvent),
       USER_IS_COMPLETE_FUNCTION_ARN: lambda.arnOf(this.names.userIsComplete),

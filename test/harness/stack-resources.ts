@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import type { ConsoleLevel } from './activity';
 import { isolatedCode, type FunctionCode } from './function-code';
 import { handlerCode, isHandlerAsset, type HandlerCodeChoice, type UserFunctions } from './handler-code';
 import { statementsOf, type PolicyDocument } from './iam-policy';
-import type { ConsoleLevel } from './activity';
 import { assertSameRuntime, isProviderFrameworkAsset, providerFrameworkCode, type FrameworkEntryPoint } from './provider-framework-runtime';
 import type { Simulation } from './simulation';
 
@@ -138,7 +138,9 @@ const policy: ResourceType = {
   delete: () => undefined,
 };
 
-function attributesResource(attributes: (context: ProvisionContext, physicalId: string, properties: Record<string, any>) => Record<string, unknown>): ResourceType {
+type AttributesOf = (context: ProvisionContext, physicalId: string, properties: Record<string, any>) => Record<string, unknown>;
+
+function attributesResource(attributes: AttributesOf): ResourceType {
   return {
     create: (context, logicalId, properties) => {
       const physicalId = generatedName(context.stackName, logicalId);

@@ -5,8 +5,6 @@
  * state what CloudFormation sends and when, whatever the handler decides.
  */
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { MpaTeamAssociation } from '../../src';
-import { RESOURCE_TYPE } from '../../src/handler-contract';
 import { isAllowed } from './iam-policy';
 import { InvariantViolation } from './invariants';
 import { CREATE_FAILED_MARKER } from './provider-framework-runtime';
@@ -14,6 +12,8 @@ import { ScriptedResource, type SeenRequest } from './scripted-resource';
 import { SimulatedStack, type OperationResult, type StackOptions } from './stack-simulator';
 import { useSimulation } from './stack-test-environment';
 import { newSimulatedStack, synthesize, type StackTemplate } from './synthesized-stack';
+import { MpaTeamAssociation } from '../../src';
+import { RESOURCE_TYPE } from '../../src/handler-contract';
 
 const env = useSimulation();
 
@@ -141,7 +141,10 @@ describe('Row 3: update', () => {
     const result = await stack.update(template({ team: TEAM_B }));
     expect(result.status).toBe('UPDATE_COMPLETE');
     expect(result.requests).toEqual([expect.objectContaining({
-      requestType: 'Update', phase: 'update', outcome: 'SUCCESS', physicalId: `physical-${result.requests[0].logicalId}`,
+      requestType: 'Update',
+      phase: 'update',
+      outcome: 'SUCCESS',
+      physicalId: `physical-${result.requests[0].logicalId}`,
       resourceProperties: expect.objectContaining({ MpaTeamArn: TEAM_B }),
       oldResourceProperties: expect.objectContaining({ MpaTeamArn: TEAM_A }),
     })]);

@@ -59,6 +59,13 @@ export interface OperationResult {
 
 export type PolicyPosition = 'before' | 'after';
 
+/** A deployed resource: its physical id, its properties as resolved, its attributes. */
+export interface DeployedResource {
+  readonly physicalId: string;
+  readonly properties: Record<string, unknown>;
+  readonly attributes: Record<string, unknown>;
+}
+
 export interface StackOptions {
   /** The handler functions run the sources, the bundle, or functions a test scripts. @default 'source' */
   readonly handlers?: HandlerCodeChoice | UserFunctions;
@@ -137,7 +144,7 @@ export class SimulatedStack {
   }
 
   /** A deployed resource: physical id, properties as resolved, attributes. */
-  resource(logicalId: string): { readonly physicalId: string; readonly properties: Record<string, unknown>; readonly attributes: Record<string, unknown> } | undefined {
+  resource(logicalId: string): DeployedResource | undefined {
     return this.resources.get(logicalId);
   }
 
@@ -350,8 +357,12 @@ export class SimulatedStack {
     if (isCustomResource(definition.Type)) {
       const cancel = operation.options.cancel?.logicalId === logicalId && phase === 'update' ? operation.options.cancel : undefined;
       const result = await this.request(operation, phase, {
-        RequestType: requestType, logicalId, type: definition.Type, properties,
-        oldProperties: existing?.properties, physicalId: existing?.physicalId,
+        RequestType: requestType,
+        logicalId,
+        type: definition.Type,
+        properties,
+        oldProperties: existing?.properties,
+        physicalId: existing?.physicalId,
       }, cancel?.afterMs);
       return { physicalId: result.physicalId, attributes: result.data };
     }
@@ -430,8 +441,12 @@ export class SimulatedStack {
       if (isCustomResource(before.definition.Type)) {
         // The old properties as the new, the failed new ones as the old, the same physical id.
         const result = await this.request(operation, 'rollback', {
-          RequestType: 'Update', logicalId: step.logicalId, type: before.definition.Type,
-          properties: before.properties, oldProperties: step.attempted, physicalId: before.physicalId,
+          RequestType: 'Update',
+          logicalId: step.logicalId,
+          type: before.definition.Type,
+          properties: before.properties,
+          oldProperties: step.attempted,
+          physicalId: before.physicalId,
         });
         this.resources.set(step.logicalId, { ...before, attributes: result.data });
       } else {
@@ -492,8 +507,12 @@ export class SimulatedStack {
    */
   private async request(operation: Operation, phase: RequestRecord['phase'],
     fields: {
-      RequestType: 'Create' | 'Update' | 'Delete'; logicalId: string; type: string; properties: Record<string, unknown>;
-      oldProperties?: Record<string, unknown>; physicalId?: string;
+      RequestType: 'Create' | 'Update' | 'Delete';
+      logicalId: string;
+      type: string;
+      properties: Record<string, unknown>;
+      oldProperties?: Record<string, unknown>;
+      physicalId?: string;
     }, cancelAfterMs?: number): Promise<{ physicalId: string; data: Record<string, unknown> }> {
     const serviceToken = fields.properties.ServiceToken;
     if (typeof serviceToken !== 'string') throw new ResourceFailure('ServiceToken is required');
@@ -522,9 +541,16 @@ export class SimulatedStack {
     abandon?.cancel();
     const { outcome, reason, physicalId, data } = interpret(result.outcome, request);
     operation.requests.push({
-      logicalId: fields.logicalId, requestType: fields.RequestType, requestId, phase,
-      resourceProperties: request.ResourceProperties, oldResourceProperties: request.OldResourceProperties, physicalId: fields.physicalId,
-      outcome, reason, handlerPolicies,
+      logicalId: fields.logicalId,
+      requestType: fields.RequestType,
+      requestId,
+      phase,
+      resourceProperties: request.ResourceProperties,
+      oldResourceProperties: request.OldResourceProperties,
+      physicalId: fields.physicalId,
+      outcome,
+      reason,
+      handlerPolicies,
     });
     if (outcome !== 'SUCCESS') throw new ResourceFailure(reason!, physicalId);
     return { physicalId: physicalId!, data: data ?? {} };
@@ -633,7 +659,9 @@ export class SimulatedStack {
   // ---- events -----------------------------------------------------------------------
 
   private event(logicalId: string, status: string, reason?: string, physicalId?: string): void {
-    const event: StackEvent = { logicalId, status, ...(reason !== undefined && { reason }), ...(physicalId !== undefined && { physicalId }), at: this.sim.clock.now() };
+    const event: StackEvent = {
+      logicalId, status, ...(reason !== undefined && { reason }), ...(physicalId !== undefined && { physicalId }), at: this.sim.clock.now(),
+    };
     this.events.push(event);
     this.current?.events.push(event);
   }

@@ -4,13 +4,13 @@
  * play: the path the lifecycle tests of the stack harness take.
  */
 import { Duration } from 'aws-cdk-lib';
-import { MpaTeamAssociation } from '../../src';
-import { RESOURCE_TYPE } from '../../src/handler-contract';
 import { approversWho } from './approvers';
 import { SimulatedStack } from './stack-simulator';
 import { useSimulation } from './stack-test-environment';
 import { newSimulatedStack, synthesize, type StackTemplate } from './synthesized-stack';
 import { forEachWorld } from './worlds';
+import { MpaTeamAssociation } from '../../src';
+import { RESOURCE_TYPE } from '../../src/handler-contract';
 
 const env = useSimulation();
 

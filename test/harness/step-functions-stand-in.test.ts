@@ -1,6 +1,6 @@
 import { moduleCode, type LambdaHandler } from './function-code';
-import { retryDelayMs } from './step-functions-stand-in';
 import { useSimulation } from './stack-test-environment';
+import { retryDelayMs } from './step-functions-stand-in';
 
 const env = useSimulation();
 

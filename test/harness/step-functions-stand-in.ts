@@ -53,6 +53,8 @@ export interface ExecutionRecord {
   error?: TaskError;
 }
 
+type TaskOutcome = { readonly output: unknown } | { readonly error: TaskError };
+
 /** Called after a Task attempt failed and before the retry's wait: the attempt number (1 = the first try) and its error. */
 export type RetryListener = (execution: ExecutionRecord, state: string, attempt: number, error: TaskError) => void | Promise<void>;
 
@@ -173,7 +175,7 @@ export class StepFunctionsStandIn {
   }
 
   /** One Task state: invoke, and retry as its Retry says, each retrier keeping its own count. */
-  private async runTask(record: ExecutionRecord, stateName: string, state: TaskState, input: unknown): Promise<{ output: unknown } | { error: TaskError }> {
+  private async runTask(record: ExecutionRecord, stateName: string, state: TaskState, input: unknown): Promise<TaskOutcome> {
     const retries = new Map<Retrier, number>();
     for (let attempt = 1; ; attempt++) {
       const result = await this.lambda.invoke({ FunctionName: state.Resource, Payload: JSON.stringify(input) });

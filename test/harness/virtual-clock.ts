@@ -32,7 +32,6 @@ export class VirtualClock implements SimulationClock {
   private readonly timers: Timer[] = [];
   private readonly frozen = new WeakSet<object>();
   private readonly ownerOf: () => object | undefined;
-  private busy: () => boolean = () => false;
   private seq = 0;
   private driving = false;
   private disposed = false;
@@ -41,6 +40,9 @@ export class VirtualClock implements SimulationClock {
     this.current = options.startAt ?? Math.floor(Date.now() / 1000) * 1000;
     this.ownerOf = options.ownerOf ?? (() => undefined);
   }
+
+  /** Whether some actor does real work right now (set with setBusyProbe). */
+  private busy: () => boolean = () => false;
 
   now(): number {
     return this.current;

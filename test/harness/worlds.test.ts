@@ -1,6 +1,6 @@
+import { playableWorlds } from './worlds';
 import { FakeControlPlane } from '../fake/fake-control-plane';
 import { DEFAULT_WORLD, WORLDS } from '../fake/service-worlds';
-import { playableWorlds } from './worlds';
 
 test('the worlds played are all of WORLDS once the fake has setWorld, and until then the default and the two dimensions today\'s fake has policies for', () => {
   const fakeHasWorlds = typeof (FakeControlPlane.prototype as unknown as { setWorld?: unknown }).setWorld === 'function';

@@ -15,7 +15,12 @@ export function playableWorlds(): readonly ServiceWorld[] {
  * then `body` runs. Titles end with the world's name (`[default]`,
  * `[firstAssociation=approval]`, ...).
  */
-export function forEachWorld(title: string, environment: { readonly sim: Simulation }, body: (world: ServiceWorld) => Promise<void>, timeoutMs?: number): void {
+export function forEachWorld(
+  title: string,
+  environment: { readonly sim: Simulation },
+  body: (world: ServiceWorld) => Promise<void>,
+  timeoutMs?: number,
+): void {
   for (const world of playableWorlds()) {
     test(`${title} [${worldName(world)}]`, async () => {
       environment.sim.reset();
