@@ -4,6 +4,7 @@ import type { ProviderFrameworkOutbound } from './provider-framework-runtime';
 import { ResponseUrlStandIn } from './response-url-stand-in';
 import type { SimulationClock } from './simulation-clock';
 import { StepFunctionsStandIn } from './step-functions-stand-in';
+import type { TimerFunctions } from './virtual-timers';
 
 /**
  * What AWS hosts around a custom resource, played locally on one clock:
@@ -24,8 +25,9 @@ export class AwsStandIns {
     readonly region: string,
     readonly accountId: string,
     baseEnvironment: () => Record<string, string>,
+    timers?: TimerFunctions,
   ) {
-    this.lambda = new LambdaStandIn({ clock, region, accountId, baseEnvironment });
+    this.lambda = new LambdaStandIn({ clock, region, accountId, baseEnvironment, timers });
     this.stepFunctions = new StepFunctionsStandIn(clock, this.lambda, region, accountId);
     this.responses = new ResponseUrlStandIn(clock, region);
   }

@@ -1,4 +1,5 @@
 import { IsolatedModules, type LoadedFile } from './isolated-module';
+import type { TimerFunctions } from './virtual-timers';
 import type { InvocationContext } from '../../lambda/clock';
 
 /** A Lambda entry point: `exports.<name>` of the function's handler module. */
@@ -16,10 +17,11 @@ export interface LambdaContext extends InvocationContext {
   readonly callbackWaitsForEmptyEventLoop: boolean;
 }
 
-/** What one sandbox of a function gets: its environment, as `process`, and its log, as `console`. */
+/** What one sandbox of a function gets: its environment, as `process`, its log, as `console`, and the clock's timers. */
 export interface Sandbox {
   readonly process: NodeJS.Process;
   readonly console: Console;
+  readonly timers: TimerFunctions;
 }
 
 /** An entry point, with the files compiled for it (none when the module was already loaded). */

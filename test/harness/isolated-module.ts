@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import type { TimerFunctions } from './virtual-timers';
 
 /** A file as it was loaded: where from, and the SHA-256 of the exact text compiled. */
 export interface LoadedFile {
@@ -15,18 +16,21 @@ export interface IsolatedModulesOptions {
   readonly process: NodeJS.Process;
   /** What `console` is inside these modules. */
   readonly console: Console;
+  /** What `setTimeout` and `clearTimeout` are inside these modules (the simulation's clock). */
+  readonly timers: TimerFunctions;
 }
 
 interface ModuleRecord {
   exports: unknown;
 }
 
-const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', 'process', 'console'];
+const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', 'process', 'console', 'setTimeout', 'clearTimeout'];
 
 /**
  * A private module instance of CommonJS files, as a Lambda sandbox has one:
- * each file is compiled unchanged with Node's module wrapper, plus `process`
- * and `console` parameters that give it the function's environment and log.
+ * each file is compiled unchanged with Node's module wrapper, plus `process`,
+ * `console`, `setTimeout` and `clearTimeout` parameters that give it the
+ * function's environment, its log and the simulation's clock.
  * Relative requires load inside the same instance; packages and Node's own
  * modules come from Node's shared loader (the instance never changes them).
  */
@@ -56,7 +60,9 @@ export class IsolatedModules {
     this.cache.set(filename, record);
     const compiled = compile(source, filename);
     const require = this.requireFrom(filename);
-    compiled.call(record.exports, record.exports, require, record, filename, path.dirname(filename), this.options.process, this.options.console);
+    const { process: sandboxProcess, console: sandboxConsole, timers } = this.options;
+    compiled.call(record.exports, record.exports, require, record, filename, path.dirname(filename), sandboxProcess, sandboxConsole,
+      timers.setTimeout, timers.clearTimeout);
     return record.exports;
   }
 

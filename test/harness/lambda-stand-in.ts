@@ -6,6 +6,7 @@ import type { LoadedFile } from './isolated-module';
 import { destroyRequestsOf } from './request-tagging';
 import type { SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
+import type { TimerFunctions } from './virtual-timers';
 
 /** A function as CloudFormation (or a test) creates it. */
 export interface LambdaFunctionDefinition {
@@ -70,6 +71,8 @@ export interface LambdaStandInOptions {
   readonly accountId: string;
   /** Variables every sandbox gets besides the function's own: region, credentials, the fake's endpoints. */
   readonly baseEnvironment: () => Record<string, string>;
+  /** The timers code loaded in a sandbox of its own uses. @default Node's */
+  readonly timers?: TimerFunctions;
 }
 
 const LEVEL_ORDER: readonly ConsoleLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -261,7 +264,8 @@ export class LambdaStandIn {
   private sandboxOf(deployed: DeployedFunction): { handler: LambdaHandler; files: readonly LoadedFile[] } {
     if (!deployed.sandbox) {
       const sandboxProcess = Object.create(process, { env: { value: { ...deployed.environment }, enumerable: true } }) as NodeJS.Process;
-      deployed.sandbox = deployed.definition.code.load({ process: sandboxProcess, console: invocationConsole(console) });
+      const timers = this.options.timers ?? { setTimeout, clearTimeout };
+      deployed.sandbox = deployed.definition.code.load({ process: sandboxProcess, console: invocationConsole(console), timers });
     }
     return deployed.sandbox;
   }

@@ -41,7 +41,7 @@ describe('the provider framework runs as aws-cdk-lib ships it', () => {
   });
 
   test('the CREATE_FAILED marker the harness names is the runtime\'s own', () => {
-    const modules = new IsolatedModules({ process, console });
+    const modules = new IsolatedModules({ process, console, timers: { setTimeout, clearTimeout } });
     const cfnResponse = modules.load(path.join(PROVIDER_FRAMEWORK_RUNTIME_DIR, 'cfn-response.js')) as Record<string, unknown>;
     expect(cfnResponse.CREATE_FAILED_PHYSICAL_ID_MARKER).toBe(CREATE_FAILED_MARKER);
   });

@@ -7,6 +7,7 @@ import { isAllowed, type PolicyDocument } from './iam-policy';
 import { installRequestTagging, requestsInFlight } from './request-tagging';
 import { RealTimeClock, type SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
+import { installVirtualTimers, virtualTimers } from './virtual-timers';
 import type { FakeControlPlane } from '../fake/fake-control-plane';
 
 // Before any AWS SDK client connects: the SDK takes http.request when it first connects.
@@ -79,8 +80,10 @@ export class Simulation extends AwsStandIns {
     private readonly ownsFake: boolean,
     accountId: string,
   ) {
-    super(clock, fake.region, accountId, () => this.baseEnvironment());
+    super(clock, fake.region, accountId, () => this.baseEnvironment(),
+      clock instanceof VirtualClock ? virtualTimers(clock, { setTimeout, clearTimeout }) : undefined);
     this.restores.push(captureConsole(console), installEnvironmentView());
+    if (clock instanceof VirtualClock) this.restores.push(installVirtualTimers(globalThis, clock));
     this.responses.observe = response => {
       const action = this.sentRequests.find(sent => sent.request.RequestId === response.requestId)?.request.ResourceProperties.Action;
       if (typeof action === 'string' && action !== '') response.association = this.fake.association(action);
@@ -183,8 +186,9 @@ export class Simulation extends AwsStandIns {
   }
 }
 
+/** An invocation waits on the clock: asleep with no call in flight, or with its calls held back by the fake. */
 function isParked(scope: ActivityScope, clock: VirtualClock, heldByFake: boolean): boolean {
   if (scope.killed || scope.childrenRunning > 0) return true;
-  if (clock.isSleeping(scope)) return true;
-  return scope.requests.size > 0 && heldByFake;
+  if (scope.requests.size > 0) return heldByFake;
+  return clock.isSleeping(scope);
 }

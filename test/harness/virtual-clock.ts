@@ -1,3 +1,5 @@
+import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
+import { sharedActivity } from './activity';
 import { timeoutReason, type Cancellable, type SimulationClock } from './simulation-clock';
 
 interface Timer {
@@ -127,7 +129,8 @@ export class VirtualClock implements SimulationClock {
     }
     const timer: Timer = { at: Math.max(at, this.current), seq: this.seq++, active, owner, fire };
     this.insert(timer);
-    if (active) void this.drive();
+    // The loop belongs to no invocation (and so uses real timers, whatever an invocation's are).
+    if (active) sharedActivity().storage.exit(() => void this.drive());
     return { promise, cancel: () => this.remove(t => t === timer) };
   }
 
@@ -184,9 +187,9 @@ export class VirtualClock implements SimulationClock {
   }
 }
 
-/** A turn of the event loop; while actors do real work (an HTTP call, SDK backoff), back off to 1 ms so they get the CPU. */
+/** A turn of the event loop; while actors do real work (an HTTP call), back off to 1 ms so they get the CPU. Node's own timers, never virtual ones. */
 function nextTurn(busyTurns: number): Promise<void> {
   return busyTurns > 20
-    ? new Promise(resolve => setTimeout(resolve, 1))
-    : new Promise(resolve => setImmediate(resolve));
+    ? new Promise(resolve => realSetTimeout(resolve, 1))
+    : new Promise(resolve => realSetImmediate(resolve));
 }
