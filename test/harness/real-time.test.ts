@@ -20,7 +20,9 @@ function deployReader(name: string, timeoutSeconds: number, abortAfterMs: number
     timeoutSeconds,
     code: moduleCode(async (_event: unknown, context: LambdaContext) => {
       const client = new PaymentCryptographyClient({
-        region: env.sim.region, endpoint: env.sim.fake.endpoint, maxAttempts: 1,
+        region: env.sim.region,
+        endpoint: env.sim.fake.endpoint,
+        maxAttempts: 1,
         credentials: { accessKeyId: FAKE_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
       });
       const abortSignal = abortAfterMs === undefined ? undefined : systemClock.abortAt(systemClock.now() + abortAfterMs);
