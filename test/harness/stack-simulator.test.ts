@@ -35,7 +35,16 @@ interface Version {
   readonly comment?: string;
 }
 
+const templates = new Map<string, StackTemplate>();
+
+/** The synthesized template of `version` (synthesized once per version: the simulator never changes one). */
 function template(version: Version = {}): StackTemplate {
+  const key = JSON.stringify(version);
+  if (!templates.has(key)) templates.set(key, synthesizeVersion(version));
+  return templates.get(key)!;
+}
+
+function synthesizeVersion(version: Version): StackTemplate {
   const stack = newSimulatedStack(version.stackName ?? 'Payments');
   const association = version.without ? undefined : new MpaTeamAssociation(stack, version.id ?? 'RootCertificateImportApproval', {
     mpaTeamArn: version.team ?? TEAM_A,
