@@ -4,13 +4,13 @@ import { createRequire } from 'node:module';
 
 /**
  * Who is running right now: a Lambda invocation, a Step Functions execution,
- * a CloudFormation request being delivered. Carried by AsyncLocalStorage, so
+ * a CloudFormation request being delivered, the fake serving a request. Carried by AsyncLocalStorage, so
  * that console lines, outgoing HTTP requests and sleeps are attributed to the
  * invocation that made them, whichever module (handler sources, the bundled
  * asset, the provider framework) made them.
  */
 export interface ActivityScope {
-  readonly kind: 'invocation' | 'execution' | 'delivery';
+  readonly kind: 'invocation' | 'execution' | 'delivery' | 'fake';
   readonly id: string;
   /** The `x-simulation-tag` of the HTTP requests made in this scope: the CloudFormation RequestId served, or an invocation id. */
   readonly tag: string;

@@ -5,6 +5,7 @@
  * today's members when it does not. When the fake provides them all, the
  * fallbacks below can go (see README.md, "When the fake grows").
  */
+import { newScope, runInScope } from './activity';
 import type { SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
 import { FakeControlPlane, type FakeControlPlaneOptions, type RecordedRequest, type SessionRecord } from '../fake/fake-control-plane';
@@ -44,7 +45,9 @@ export async function startFake(clock: SimulationClock, options: FakeOptions = {
     sleep: (ms: number) => (clock instanceof VirtualClock ? clock.sleepOwnedBy(FAKE_SLEEPER, ms) : clock.sleep(ms)),
   };
   const started = { ...legacyPolicy(options.world), ...options, clock: () => clock.now(), timeSource } as FakeControlPlaneOptions;
-  const fake = await FakeControlPlane.start(started);
+  // Started in a scope of its own: the server serves every request in it, so the delays of a fake
+  // without a time source (setTimeout) run on the clock too (virtual-timers.ts).
+  const fake = await runInScope(newScope({ kind: 'fake', tag: 'fake-control-plane' }), () => FakeControlPlane.start(started));
   if (options.world) setWorld(fake, options.world);
   return fake;
 }

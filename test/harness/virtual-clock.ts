@@ -60,7 +60,11 @@ export class VirtualClock implements SimulationClock {
 
   /** A sleep on behalf of `owner` (the fake's delays), whatever the current invocation. */
   sleepOwnedBy(owner: object, ms: number): Promise<void> {
-    return this.schedule(this.current + Math.max(0, ms), true, owner).promise;
+    return this.sleepUntilOwnedBy(owner, this.current + Math.max(0, ms)).promise;
+  }
+
+  sleepUntilOwnedBy(owner: object, at: number): Cancellable {
+    return this.schedule(at, true, owner);
   }
 
   when(at: number): Cancellable {

@@ -1,4 +1,5 @@
 import { currentScope, type ActivityScope } from './activity';
+import { FAKE_SLEEPER } from './fake-adapter';
 import type { VirtualClock } from './virtual-clock';
 
 type TimerCallback = (...args: unknown[]) => void;
@@ -26,24 +27,29 @@ export interface TimerFunctions {
   readonly clearTimeout: typeof clearTimeout;
 }
 
-function insideInvocation(scope: ActivityScope | undefined): boolean {
+/** Whose timer it is: an invocation's (its own sleep), the fake's (it holds an answer back), or nobody's (real time). */
+function sleeperOf(scope: ActivityScope | undefined): 'invocation' | 'fake' | undefined {
   for (let s = scope; s; s = s.parent) {
-    if (s.kind === 'invocation') return true;
+    if (s.kind === 'invocation' || s.kind === 'fake') return s.kind;
   }
-  return false;
+  return undefined;
 }
 
 /**
  * `setTimeout` and `clearTimeout` that run on the virtual clock for code
  * running inside an invocation (the AWS SDK's backoff between attempts, its
- * request and connection timeouts, the handler's own guards), and on real
- * time everywhere else. Such a timer is a sleep of its invocation: when the
- * invocation waits only on it, simulated time moves to it.
+ * request and connection timeouts, the handler's own guards) and for the fake
+ * while it serves a request (its `slow` answers: a fake without a time source
+ * delays with setTimeout), and on real time everywhere else. Such a timer is a
+ * sleep of its invocation, or of the fake: when they wait only on timers,
+ * simulated time moves to the earliest.
  */
 export function virtualTimers(clock: VirtualClock, real: TimerFunctions): TimerFunctions {
   const set = (callback: TimerCallback, ms?: number, ...args: unknown[]) => {
-    if (!insideInvocation(currentScope())) return real.setTimeout(callback, ms, ...args);
-    const timer = clock.sleepUntil(clock.now() + Math.max(0, Number(ms) || 0));
+    const sleeper = sleeperOf(currentScope());
+    if (!sleeper) return real.setTimeout(callback, ms, ...args);
+    const at = clock.now() + Math.max(0, Number(ms) || 0);
+    const timer = sleeper === 'fake' ? clock.sleepUntilOwnedBy(FAKE_SLEEPER, at) : clock.sleepUntil(at);
     const handle = new VirtualTimeout(() => timer.cancel());
     void timer.promise.then(() => {
       if (!handle.cleared) callback(...args);

@@ -180,6 +180,20 @@ describe('faults that outlast the request', () => {
     expect(mutatingCallsReached(env.fake)).toEqual([]);
     expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
   });
+
+  test('an answer slower than the client\'s requestTimeout (10 s) is given up and sent again: applied once', async () => {
+    env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
+    env.fake.injectFault({ operation: 'DisassociateMpaTeam', kind: 'slow', delayMs: 10_500, times: 1 });
+    const run = await deliver(env, deleteEvent(propsA), { betweenPolls: resolveEachSession(env.fake, 'approve') });
+    expect(run.response.Status).toBe('SUCCESS');
+    // The fake notes the abandoned request once its 10.5 s are up, after the resent one.
+    const disassociations = () => env.fake.requests.filter(r => r.operation === 'DisassociateMpaTeam');
+    await env.sim.clock.advanceBy(11_000);
+    expect(disassociations().map(r => [r.status, r.fault])).toEqual([[200, undefined], [0, 'slow']]);
+    expect(env.fake.sessions).toHaveLength(1);
+    expect(env.fake.association()).toBeUndefined();
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
+  });
 });
 
 describe('permanent errors fail at once, whatever their message says', () => {
