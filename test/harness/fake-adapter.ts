@@ -14,6 +14,7 @@ import type { ServiceWorld } from '../fake/service-worlds';
 /** One request as the fake's authorizer sees it. */
 export interface AuthorizationRequest {
   readonly service: 'payment-cryptography' | 'mpa' | 'ssm';
+  /** The IAM action (`payment-cryptography:AssociateMpaTeam`), or the operation alone. */
   readonly action: string;
   readonly resource?: string;
   /** The caller's `x-simulation-tag`, if the fake passes it on. */

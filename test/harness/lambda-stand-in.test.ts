@@ -197,3 +197,13 @@ describe('the x-simulation-tag header', () => {
     expect(error.message).toMatch(/stopped at its timeout/);
   });
 });
+
+test('an error\'s trace has at most the ten frames Node keeps in Lambda, however deep the call', async () => {
+  const deep = (n: number): never => (n === 0 ? (() => { throw new Error('deep'); })() : deep(n - 1));
+  const name = deploy(async () => deep(30));
+  const result = await env.sim.lambda.invoke({ FunctionName: name, Payload: '{}' });
+  const trace = payloadOf(result).trace as string[];
+  expect(trace[0]).toBe('Error: deep');
+  expect(trace.slice(1)).toHaveLength(10);
+  expect(trace.slice(1).every(line => line.startsWith('    at '))).toBe(true);
+});

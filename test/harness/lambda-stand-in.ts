@@ -310,13 +310,23 @@ function encode(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
 }
 
+/** Frames in a stack trace in Lambda: Node's default `Error.stackTraceLimit` (jest raises it to 100 for its own reports). */
+const LAMBDA_STACK_FRAMES = 10;
+
 /** What the Lambda Node.js runtime reports for an error the handler threw. */
 export function errorPayload(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
     const e = error as Error;
-    return { errorType: e.name ?? 'Error', errorMessage: String(e.message), trace: String(e.stack ?? '').split('\n') };
+    return { errorType: e.name ?? 'Error', errorMessage: String(e.message), trace: lambdaTrace(String(e.stack ?? '')) };
   }
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+/** The stack's lines as Lambda would have them: the message, then at most ten frames. */
+function lambdaTrace(stack: string): string[] {
+  const lines = stack.split('\n');
+  const firstFrame = lines.findIndex(line => line.startsWith('    at '));
+  return firstFrame < 0 ? lines : lines.slice(0, firstFrame + LAMBDA_STACK_FRAMES);
 }
 
 function isEmitted(definition: LambdaFunctionDefinition, level: ConsoleLevel): boolean {

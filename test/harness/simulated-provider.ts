@@ -80,7 +80,7 @@ let providers = 0;
 export class SimulatedProvider {
   static async deploy(sim: AwsStandIns, settings: ProviderSettings = {}): Promise<SimulatedProvider> {
     const provider = new SimulatedProvider(sim, settings);
-    await provider.deployFunctions();
+    provider.deployFunctions();
     return provider;
   }
 
@@ -144,7 +144,7 @@ export class SimulatedProvider {
   }
 
   private async run(request: CustomResourceRequest, options: DeliveryOptions, send: () => void): Promise<ProviderDelivery> {
-    await this.configure(options);
+    this.configure(options);
     let failHook: (error: unknown) => void = () => undefined;
     const failure = new Promise<never>((_, reject) => { failHook = reject; });
     let deliveryId = '';
@@ -201,10 +201,10 @@ export class SimulatedProvider {
     return { ...filled, ResponseURL: this.sim.responses.presign(filled) };
   }
 
-  private async deployFunctions(): Promise<void> {
+  private deployFunctions(): void {
     const { lambda, stepFunctions, outbound } = this.sim;
     const choice = this.settings.handlers ?? 'source';
-    this.defaultCode = { onEvent: await handlerCode(choice, 'onEvent'), isComplete: await handlerCode(choice, 'isComplete') };
+    this.defaultCode = { onEvent: handlerCode(choice, 'onEvent'), isComplete: handlerCode(choice, 'isComplete') };
     const user = { timeoutSeconds: this.handlerTimeoutSeconds, memorySize: 256 };
     lambda.createFunction({ ...user, functionName: this.names.userOnEvent, code: this.defaultCode.onEvent });
     lambda.createFunction({ ...user, functionName: this.names.userIsComplete, code: this.defaultCode.isComplete });
@@ -235,14 +235,14 @@ export class SimulatedProvider {
   }
 
   /** Applies a delivery's overrides (Lambda's UpdateFunctionConfiguration / UpdateFunctionCode, Step Functions' UpdateStateMachine). */
-  private async configure(options: DeliveryOptions): Promise<void> {
+  private configure(options: DeliveryOptions): void {
     const timeoutSeconds = options.remainingMs !== undefined ? options.remainingMs / 1000 : this.handlerTimeoutSeconds;
     const maxAttempts = options.maxPolls !== undefined ? options.maxPolls - 1 : this.synthesizedMaxAttempts;
     const handlers = options.handlers;
     const { lambda } = this.sim;
     if (timeoutSeconds !== this.current.timeoutSeconds || handlers !== this.current.handlers) {
       const code = handlers
-        ? { onEvent: await handlerCode(handlers, 'onEvent'), isComplete: await handlerCode(handlers, 'isComplete') }
+        ? { onEvent: handlerCode(handlers, 'onEvent'), isComplete: handlerCode(handlers, 'isComplete') }
         : this.defaultCode!;
       lambda.updateFunction(this.names.userOnEvent, { timeoutSeconds, code: code.onEvent });
       lambda.updateFunction(this.names.userIsComplete, { timeoutSeconds, code: code.isComplete });

@@ -115,7 +115,8 @@ export class Simulation extends AwsStandIns {
       : [...new Set([...this.lambda.runningInvocations().keys()].map(invocation => invocation.tag))];
     const source = [...this.permissionSources].find(candidate => tags.some(tag => candidate.handles(tag)));
     if (!source) return true;
-    return isAllowed(source.documents(), `${request.service}:${request.action}`, request.resource);
+    const action = request.action.includes(':') ? request.action : `${request.service}:${request.action}`;
+    return isAllowed(source.documents(), action, request.resource);
   }
 
   /** What every Lambda sandbox finds in its environment besides its function's own variables. */
