@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import './install-request-tagging';
 import { isolatedCode, moduleCode, type FunctionCode, type LambdaHandler } from './function-code';
 import * as handlerModule from '../../lambda/handler';
 

@@ -4,14 +4,13 @@ import { captureConsole } from './console-capture';
 import { installEnvironmentView } from './environment-view';
 import { FAKE_SLEEPER, fakeEnvironment, openedByTagOf, setAuthorizer, startFake, type AuthorizationRequest, type FakeOptions } from './fake-adapter';
 import { isAllowed, type PolicyDocument } from './iam-policy';
-import { installRequestTagging, requestsInFlight } from './request-tagging';
+import './install-request-tagging';
+import { requestsInFlight } from './request-tagging';
 import { RealTimeClock, type SimulationClock } from './simulation-clock';
 import { VirtualClock } from './virtual-clock';
 import { installVirtualTimers, virtualTimers } from './virtual-timers';
 import type { FakeControlPlane } from '../fake/fake-control-plane';
 
-// Before any AWS SDK client connects: the SDK takes http.request when it first connects.
-installRequestTagging();
 
 /** The policies that apply to the calls made for some requests (a stack's handler role, by the RequestIds it sent). */
 export interface PermissionSource {

@@ -12,6 +12,7 @@ import { ScriptedResource, type SeenRequest } from './scripted-resource';
 import { SimulatedStack, type OperationResult, type StackOptions } from './stack-simulator';
 import { useSimulation } from './stack-test-environment';
 import { newSimulatedStack, synthesize, type StackTemplate } from './synthesized-stack';
+import { waiterDefinitionString } from './waiter-definition';
 import { MpaTeamAssociation } from '../../src';
 import { RESOURCE_TYPE } from '../../src/handler-contract';
 
@@ -103,6 +104,21 @@ describe('Row 1: create', () => {
     expect(association.physicalId).toBe(`physical-${stack.logicalIdOf(RESOURCE_TYPE)}`);
     expect(association.attributes).toEqual({ MpaTeamArn: TEAM_A });
   });
+});
+
+test('the waiter runs the definition the template carries: aws-cdk-lib\'s, with the construct\'s interval and attempts', async () => {
+  const stack = newStack();
+  await stack.create(template());
+  const fn = (prefix: string) => stack.resource(stack.logicalIdOf('AWS::Lambda::Function', prefix))!.attributes.Arn as string;
+  const waiterArn = stack.resource(stack.logicalIdOf('AWS::StepFunctions::StateMachine'))!.physicalId;
+  expect(env.sim.stepFunctions.definitionOf(waiterArn)).toEqual(JSON.parse(waiterDefinitionString({
+    isCompleteArn: fn('MpaTeamAssociationProviderframeworkisComplete'),
+    onTimeoutArn: fn('MpaTeamAssociationProviderframeworkonTimeout'),
+    intervalSeconds: 10,
+    // totalTimeout (900 s + 2 polls + 60 s, rounded up to whole polls) / queryInterval
+    maxAttempts: 98,
+    backoffRate: 1,
+  })));
 });
 
 describe('Row 2: the stack\'s creation fails', () => {
