@@ -13,7 +13,7 @@ import type { ErrorNameStyle, FaultKind } from '../fake/fake-control-plane';
 import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
 import { useHandlerTestEnvironment } from '../fixtures/handler-environment';
 import { controlledClocks, deliver, endCase, expectInvariants, mutatingCallsReached, propsFor, resolveEachSession } from '../fixtures/invariants';
-import type { FrameworkOptions } from '../fixtures/provider-framework';
+import type { DeliveryOptions } from '../harness/simulated-provider';
 
 const env = useHandlerTestEnvironment(endCase);
 
@@ -40,7 +40,7 @@ function storm(seed: number, errorNameStyle: ErrorNameStyle, kinds: readonly Fau
 }
 
 /** Each poll retries transient errors for at most 5 s (20 s left minus the handler's 15 s safety margin). */
-const STORMY: FrameworkOptions = { remainingMs: 20_000 };
+const STORMY: DeliveryOptions = { remainingMs: 20_000 };
 
 /** The storm did hit this request: otherwise the case proves nothing. */
 function expectStormHit(): void {
@@ -50,7 +50,7 @@ function expectStormHit(): void {
 describe('a seeded storm of transient faults on every operation: every request converges', () => {
   test.each(SEEDS)('Create, first association ACTIVE at once (seed %i, %s error names): SUCCESS with the team ACTIVE', async (seed, style) => {
     storm(seed, style);
-    const run = await deliver(env.fake, createEvent(propsA), STORMY);
+    const run = await deliver(env, createEvent(propsA), STORMY);
     expect(run.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
     expectStormHit();
@@ -60,7 +60,7 @@ describe('a seeded storm of transient faults on every operation: every request c
   test.each(SEEDS)('Create, first association needs approval (seed %i, %s error names): one session, SUCCESS once approved', async (seed, style) => {
     env.fake.setPolicy({ firstAssociation: 'approval' });
     storm(seed, style);
-    const run = await deliver(env.fake, createEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, createEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
     expect(run.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     expect(run.response.Data!.MpaSessionArn).toBe(env.fake.sessions[0].sessionArn);
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
@@ -71,7 +71,7 @@ describe('a seeded storm of transient faults on every operation: every request c
   test.each(SEEDS)('Update A -> B (seed %i, %s error names): disassociates A once, associates B, SUCCESS with B ACTIVE', async (seed, style) => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     storm(seed, style);
-    const run = await deliver(env.fake, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
     expect(run.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { MpaTeamArn: TEAM_B } });
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' });
     expect(env.fake.sessions.map(s => `${s.kind} ${s.outcome}`)).toEqual(['disassociate approved']);
@@ -83,7 +83,7 @@ describe('a seeded storm of transient faults on every operation: every request c
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     env.fake.setPolicy({ firstAssociation: 'approval' });
     storm(seed, style);
-    const run = await deliver(env.fake, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
     expect(run.response).toMatchObject({ Status: 'SUCCESS', Data: { MpaTeamArn: TEAM_B } });
     expect(env.fake.sessions.map(s => `${s.kind} of ${s.requestedTeamArn} ${s.outcome}`))
       .toEqual([`disassociate of ${TEAM_A} approved`, `associate of ${TEAM_B} approved`]);
@@ -94,7 +94,7 @@ describe('a seeded storm of transient faults on every operation: every request c
   test.each(SEEDS)('Delete (seed %i, %s error names): disassociates once, SUCCESS once it is gone', async (seed, style) => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     storm(seed, style);
-    const run = await deliver(env.fake, deleteEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, deleteEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
     expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
     expect(env.fake.association()).toBeUndefined();
     expect(env.fake.sessions.map(s => `${s.kind} ${s.outcome}`)).toEqual(['disassociate approved']);
@@ -107,7 +107,7 @@ describe('a seeded storm while the approvers say no: FAILED with the reason, not
   test.each(SEEDS)('Update A -> B, disassociation denied (seed %i, %s error names): FAILED naming the session; A stays ACTIVE', async (seed, style) => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     storm(seed, style);
-    const run = await deliver(env.fake, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
+    const run = await deliver(env, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(`Approval session ${env.fake.sessions[0].sessionArn} for DisassociateMpaTeam ended FAILED`);
     expect(run.response.Reason).toContain(`${TEAM_A} is still associated`);
@@ -120,7 +120,7 @@ describe('a seeded storm while the approvers say no: FAILED with the reason, not
   test.each(SEEDS)('Delete, disassociation denied (seed %i, %s error names): FAILED naming the session; A stays ACTIVE', async (seed, style) => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     storm(seed, style);
-    const run = await deliver(env.fake, deleteEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
+    const run = await deliver(env, deleteEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(env.fake.sessions[0].sessionArn);
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
@@ -131,7 +131,7 @@ describe('a seeded storm while the approvers say no: FAILED with the reason, not
   test.each(SEEDS)('Create, association denied (seed %i, %s error names): FAILED saying it is gone, never asked again', async (seed, style) => {
     env.fake.setPolicy({ firstAssociation: 'approval' });
     storm(seed, style);
-    const run = await deliver(env.fake, createEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
+    const run = await deliver(env, createEvent(propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'deny') });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(`is gone while session ${env.fake.sessions[0].sessionArn} awaited approval`);
     expect(env.fake.sessions).toHaveLength(1);
@@ -148,7 +148,7 @@ describe('a seeded storm with permanent faults mixed in: converges, or fails at 
   test.each(SEEDS)('Update A -> B (seed %i, %s error names)', async (seed, style) => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     storm(seed, style, MIXED, 0.2);
-    const run = await deliver(env.fake, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, updateEvent(propsB, propsA), { ...STORMY, betweenPolls: resolveEachSession(env.fake, 'approve') });
     if (run.response.Status === 'SUCCESS') {
       expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' });
     } else {
@@ -167,10 +167,10 @@ describe('a seeded storm with permanent faults mixed in: converges, or fails at 
 describe('faults that outlast the request', () => {
   test('unavailable on every read until approvalTimeout: FAILED with the timeout reason naming the last error, before the Provider backstop', async () => {
     env.fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'unavailable' });
-    const clock = controlledClocks(env.fake);
-    const run = await deliver(env.fake, createEvent(propsA), {
+    const clock = controlledClocks(env);
+    const run = await deliver(env, createEvent(propsA), {
       remainingMs: 15_300, // each poll gives up after ~0.3 s of retries and answers "not yet"
-      betweenPolls: (poll) => { if (poll === 1) clock.advance(1_800_000); },
+      betweenPolls: async (poll) => { if (poll === 1) await clock.advance(1_800_000); },
     });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toMatch(/^Timed out after 1800 s \(approvalTimeout\)/);
@@ -184,16 +184,16 @@ describe('faults that outlast the request', () => {
   test('an answer slower than the client\'s requestTimeout (10 s) is given up and sent again: applied once', async () => {
     env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
     env.fake.injectFault({ operation: 'DisassociateMpaTeam', kind: 'slow', delayMs: 10_500, times: 1 });
-    const run = await deliver(env.fake, deleteEvent(propsA), { betweenPolls: resolveEachSession(env.fake, 'approve') });
+    const run = await deliver(env, deleteEvent(propsA), { betweenPolls: resolveEachSession(env.fake, 'approve') });
     expect(run.response.Status).toBe('SUCCESS');
     // The fake notes the abandoned request once its 10.5 s are up, after the resent one.
     const disassociations = () => env.fake.requests.filter(r => r.operation === 'DisassociateMpaTeam');
-    for (let wait = 0; wait < 20 && disassociations().length < 2; wait++) await new Promise(resolve => setTimeout(resolve, 50));
+    await env.sim.clock.advanceBy(11_000);
     expect(disassociations().map(r => [r.status, r.fault])).toEqual([[200, undefined], [0, 'slow']]);
     expect(env.fake.sessions).toHaveLength(1);
     expect(env.fake.association()).toBeUndefined();
     expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1 });
-  }, 30_000);
+  });
 });
 
 describe('permanent errors fail at once, whatever their message says', () => {
@@ -208,7 +208,7 @@ describe('permanent errors fail at once, whatever their message says', () => {
     ['quota', 'AssociateMpaTeam exceeded a service quota (ServiceQuotaExceededException)', 'Too many associations pending on this network; the request timed out'],
   ] as const)('%s naming a network or a timeout: FAILED by onEvent, one call', async (kind, reason, message) => {
     env.fake.injectFault({ operation: 'AssociateMpaTeam', kind, message });
-    const run = await deliver(env.fake, createEvent(propsA), { remainingMs: 15_500, maxPolls: 2 });
+    const run = await deliver(env, createEvent(propsA), { remainingMs: 15_500, maxPolls: 2 });
     expect(run.response.Status).toBe('FAILED');
     expect(run.response.Reason).toContain(reason);
     expect(run.polls).toBe(0);

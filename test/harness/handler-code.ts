@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import './install-request-tagging';
+import { isolatedCode, moduleCode, type FunctionCode, type LambdaHandler } from './function-code';
+import * as handlerModule from '../../lambda/handler';
+
+/** Where `npx projen bundle` writes the handler asset that the construct deploys. */
+export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'lambda', 'handler');
+
+/**
+ * Which code runs as the construct's handler functions: the TypeScript sources
+ * of lambda/ (loaded by jest, with coverage) or the bundled asset the package
+ * ships (loaded as Lambda loads it, in a module instance per function).
+ */
+export type HandlerCodeChoice = 'source' | 'bundled';
+
+/** The user functions of a Provider, as code to run. */
+export interface UserFunctions {
+  readonly onEvent: LambdaHandler;
+  readonly isComplete: LambdaHandler;
+}
+
+/** The handler sources' entry points (lambda/handler.ts, loaded by jest once per test file). */
+export const HANDLER_SOURCES: UserFunctions = {
+  onEvent: handlerModule.onEvent as LambdaHandler,
+  isComplete: handlerModule.isComplete as LambdaHandler,
+};
+
+/** The code of the handler function `entryPoint` (`Handler: index.<entryPoint>`). */
+export function handlerCode(choice: HandlerCodeChoice | UserFunctions, entryPoint: 'onEvent' | 'isComplete',
+  assetDirectory: string = HANDLER_ASSET_DIR): FunctionCode {
+  if (typeof choice === 'object') return moduleCode(choice[entryPoint], `test-provided ${entryPoint}`);
+  if (choice === 'source') return moduleCode(HANDLER_SOURCES[entryPoint], `lambda/handler.ts#${entryPoint}`);
+  const file = path.join(assetDirectory, 'index.js');
+  if (!fs.existsSync(file)) {
+    throw new Error(`The bundled handler ${file} does not exist: run \`npx projen bundle\` first.`);
+  }
+  return isolatedCode(file, entryPoint);
+}
+
+/** Whether `directory` (a function's code asset) is this library's handler bundle. */
+export function isHandlerAsset(directory: string): boolean {
+  const file = path.join(directory, 'index.js');
+  const built = path.join(HANDLER_ASSET_DIR, 'index.js');
+  return fs.existsSync(file) && fs.existsSync(built) && sha256(file) === sha256(built);
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
