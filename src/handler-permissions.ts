@@ -10,8 +10,11 @@ import { nagResourceFinding, suppressNagRules } from './nag-suppressions';
  * AWS Payment Cryptography, list_awspaymentcryptography.html, and for AWS Systems Manager,
  * list_awssystemsmanager.html). docs/regulated-accounts.md has the same table for users.
  *
- * - payment-cryptography:AssociateMpaTeam | DisassociateMpaTeam | GetMpaTeamAssociation:
- *   checked against the approval team's ARN. Disassociate and Get take no ARN and are
+ * - payment-cryptography:GetMpaTeamAssociation: checked against the team associated now;
+ *   with nothing associated (every first Create) AWS does not document what IAM checks, so
+ *   a grant scoped to teams could refuse the first read. It only reads: granted on `*`.
+ * - payment-cryptography:AssociateMpaTeam | DisassociateMpaTeam:
+ *   checked against the approval team's ARN. Disassociate takes no ARN and is
  *   checked against the team associated *now*: when a stack moves from team A to team B,
  *   CloudFormation updates this policy to B before the handler disassociates A, and the
  *   rollback of that change runs with the new policy too (the custom resource rolls back
@@ -38,11 +41,8 @@ import { nagResourceFinding, suppressNagRules } from './nag-suppressions';
  * from another account through AWS RAM, and MPA teams live in us-east-1), never from the stack.
  */
 
-const TEAM_ACTIONS = [
-  'payment-cryptography:AssociateMpaTeam',
-  'payment-cryptography:DisassociateMpaTeam',
-  'payment-cryptography:GetMpaTeamAssociation',
-];
+const TEAM_ACTIONS = ['payment-cryptography:AssociateMpaTeam', 'payment-cryptography:DisassociateMpaTeam'];
+const READ_ASSOCIATION = 'payment-cryptography:GetMpaTeamAssociation';
 const OWNERSHIP_RECORD_ACTIONS = ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParametersByPath'];
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
@@ -68,10 +68,17 @@ export class HandlerPermissions {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     policy.addStatements(
+      new iam.PolicyStatement({ sid: 'ReadMpaTeamAssociation', actions: [READ_ASSOCIATION], resources: ['*'] }),
       new iam.PolicyStatement({ sid: 'KeepOwnershipRecords', actions: OWNERSHIP_RECORD_ACTIONS, resources: [ownershipRecords] }),
       new iam.PolicyStatement({ sid: 'WriteHandlerLogs', actions: LOG_ACTIONS, resources: handlerLogGroups.map(g => g.logGroupArn) }),
     );
     suppressNagRules(policy, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'GetMpaTeamAssociation only reads. IAM checks it against the team associated now, and AWS does not document ' +
+        'what it checks when nothing is associated, which is the case of every first create: a grant scoped to approval ' +
+        'teams could refuse that read and fail the deployment.',
+      appliesTo: ['Resource::*'],
+    }, {
       id: 'AwsSolutions-IAM5',
       reason: `The ownership records are SSM parameters under ${OWNERSHIP_RECORD_PATH}, one per managing resource, named by ` +
         'action, stack and logical id at run time; a Delete lists the records of its action to learn whether another ' +
@@ -107,7 +114,7 @@ export class HandlerPermissions {
   private acknowledgeTeamWildcards(approvalTeams: string, sessions: string): void {
     suppressNagRules(this.policy, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'DisassociateMpaTeam and GetMpaTeamAssociation are authorized against the team associated now, which during ' +
+      reason: 'DisassociateMpaTeam is authorized against the team associated now, which during ' +
         'a change of team (and its rollback, which runs before this policy is restored) is the previous team: the grant ' +
         'covers the approval teams of the team\'s account and region, not one team.',
       appliesTo: [nagResourceFinding(this.policy, approvalTeams)],

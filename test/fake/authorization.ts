@@ -17,6 +17,8 @@ export interface AuthorizationRequest {
    * (MPA), the parameter (SSM).
    */
   readonly resource?: string;
+  /** The request's `x-simulation-tag`, when the caller sent one: which simulated request made the call. */
+  readonly tag?: string;
 }
 
 /** Answers true to allow. */

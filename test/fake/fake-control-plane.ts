@@ -120,6 +120,7 @@ export class FakeControlPlane {
   private readonly repeatCancel: 'conflict' | 'success';
   private readonly wallClock: () => number;
   private authorizer: Authorizer | undefined;
+  private callerResolver: ((tag: string | undefined) => string | undefined) | undefined;
   private clockOffsetMs = 0;
   private port = 0;
 
@@ -169,6 +170,7 @@ export class FakeControlPlane {
       log: this.log,
       now: () => this.now(),
       authorizer: () => this.authorizer,
+      callerOf: tag => this.callerResolver?.(tag),
     });
     this.server = http.createServer((req, res) => {
       void handler.handle(req, res).catch((error: unknown) => handler.answerUnexpected(res, error));
@@ -327,6 +329,15 @@ export class FakeControlPlane {
 
   deleteParameter(name: string): void {
     this.parameterStore.delete(name);
+  }
+
+  /**
+   * Who makes a request carrying `x-simulation-tag`: the requester of the sessions it opens and the
+   * principal named in its AccessDenied messages. A simulation maps each tag to the handler role of
+   * the stack that sent it; undefined (or an unknown tag) falls back to `requesterPrincipalArn`.
+   */
+  setCallerResolver(resolver: ((tag: string | undefined) => string | undefined) | undefined): void {
+    this.callerResolver = resolver;
   }
 
   /** Replaces the authorizer (undefined allows everything); reset() restores the start option. */

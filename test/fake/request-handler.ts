@@ -62,6 +62,8 @@ export interface ServedState {
   readonly region: string;
   readonly mpaRegion: string;
   readonly requesterPrincipalArn: string;
+  /** Who made a tagged request, when a simulation knows better than `requesterPrincipalArn`. */
+  callerOf(tag: string | undefined): string | undefined;
   readonly errorNameStyle: ErrorNameStyle;
   readonly timestampFormat: TimestampFormat;
   readonly repeatCancel: 'conflict' | 'success';
@@ -116,9 +118,10 @@ export class RequestHandler {
       record(error.status, error.errorName);
     };
 
-    const authorization = this.authorizationFor(service, request);
+    const caller = this.state.callerOf(tag) ?? this.state.requesterPrincipalArn;
+    const authorization = { ...this.authorizationFor(service, request), ...(tag !== undefined && { tag }) };
     const authorizer = this.state.authorizer();
-    if (authorizer && !authorizer(authorization)) return fail(accessDenied(this.state.requesterPrincipalArn, authorization));
+    if (authorizer && !authorizer(authorization)) return fail(accessDenied(caller, authorization));
 
     fault = this.state.faults.next(request.operation);
     if (fault && (fault.delayMs > 0 || fault.kind === 'hang')) {
@@ -141,7 +144,7 @@ export class RequestHandler {
     let output: Record<string, unknown> | undefined;
     let error: ServiceError | undefined;
     try {
-      output = this.execute(request, tag);
+      output = this.execute(request, tag, caller);
     } catch (caught) {
       if (!(caught instanceof ServiceError)) throw caught;
       error = caught;
@@ -156,11 +159,11 @@ export class RequestHandler {
   }
 
   /** The operation's output; undefined for an empty body (MPA's CancelSession). */
-  private execute(request: ParsedRequest, tag: string | undefined): Record<string, unknown> | undefined {
+  private execute(request: ParsedRequest, tag: string | undefined, requesterPrincipalArn: string): Record<string, unknown> | undefined {
     const extended = this.state.machine.world.vocabulary === 'extended';
     switch (request.route) {
       case 'control-plane': {
-        const caller = { requesterPrincipalArn: this.state.requesterPrincipalArn, ...(tag !== undefined && { tag }) };
+        const caller = { requesterPrincipalArn, ...(tag !== undefined && { tag }) };
         const output = this.executeControlPlane(request, caller);
         return extended ? extendAssociationOutput(output) : output;
       }

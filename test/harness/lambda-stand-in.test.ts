@@ -167,13 +167,15 @@ describe('the x-simulation-tag header', () => {
         functionName,
         code: isolatedCode(path.join(HANDLER_ASSET_DIR, 'index.js'), 'onEvent'),
         timeoutSeconds: 120,
-        environment: { AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: server.url },
+        environment: { AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: server.url, AWS_ENDPOINT_URL_SSM: server.url, AWS_ENDPOINT_URL_MPA: server.url },
       });
       const event = {
         RequestType: 'Delete',
         RequestId: 'bundled-request',
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Payments/11111111-2222-3333-4444-555555555555',
+        LogicalResourceId: 'RootCertificateImportApproval',
         PhysicalResourceId: 'mpa-team-association:IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE',
-        ResourceProperties: { Action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', MpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/a', ApprovalTimeoutSeconds: '60', PollIntervalSeconds: '1', RemovalPolicy: 'destroy', ReportApprovalProgress: 'false' },
+        ResourceProperties: { Action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', MpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/a', ApprovalTimeoutSeconds: '60', PollIntervalSeconds: '1', ReportApprovalProgress: 'false' },
       };
       await env.sim.lambda.invoke({ FunctionName: functionName, Payload: JSON.stringify(event) });
       expect(server.headers.length).toBeGreaterThan(0);

@@ -16,6 +16,8 @@ import type { FakeControlPlane } from '../fake/fake-control-plane';
 export interface PermissionSource {
   handles(tag: string): boolean;
   documents(): readonly PolicyDocument[];
+  /** The principal its calls come from (the handler role's assumed-role ARN). */
+  callerArn?(): string | undefined;
 }
 
 /** Lengths of the simulation's records at a moment. */
@@ -94,6 +96,13 @@ export class Simulation extends AwsStandIns {
     sharedActivity().finishedListeners.add(attribute);
     this.restores.push(() => sharedActivity().finishedListeners.delete(attribute));
     this.authorizes = setAuthorizer(fake, request => this.authorize(request));
+    fake.setCallerResolver(tag => this.callerOf(tag));
+  }
+
+  /** The principal whose call carries `tag`: the handler role of the stack that sent the request. */
+  callerOf(tag: string | undefined): string | undefined {
+    if (tag === undefined) return undefined;
+    return [...this.permissionSources].find(source => source.handles(tag))?.callerArn?.();
   }
 
   /** Adds whose policies the fake evaluates for the calls of some requests (a stack's handler role). Returns the function that removes it. */
@@ -152,6 +161,7 @@ export class Simulation extends AwsStandIns {
     this.permissionSources.clear();
     this.fake.reset();
     setAuthorizer(this.fake, request => this.authorize(request));
+    this.fake.setCallerResolver(tag => this.callerOf(tag));
   }
 
   async stop(): Promise<void> {

@@ -138,6 +138,21 @@ const policy: ResourceType = {
   delete: () => undefined,
 };
 
+/** A customer-managed policy: its physical id (what Ref gives) is its ARN. */
+const managedPolicy: ResourceType = {
+  create(context, logicalId, properties) {
+    statementsOf(properties.PolicyDocument as PolicyDocument, logicalId);
+    const name = String(properties.ManagedPolicyName ?? generatedName(context.stackName, logicalId, 128));
+    const arn = `arn:aws:iam::${context.sim.accountId}:policy${properties.Path ?? '/'}${name}`;
+    return { physicalId: arn, attributes: { PolicyArn: arn } };
+  },
+  update(_context, logicalId, properties, current) {
+    statementsOf(properties.PolicyDocument as PolicyDocument, logicalId);
+    return current;
+  },
+  delete: () => undefined,
+};
+
 type AttributesOf = (context: ProvisionContext, physicalId: string, properties: Record<string, any>) => Record<string, unknown>;
 
 function attributesResource(attributes: AttributesOf): ResourceType {
@@ -171,6 +186,7 @@ const TYPES: Record<string, ResourceType> = {
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::IAM::Role': role,
   'AWS::IAM::Policy': policy,
+  'AWS::IAM::ManagedPolicy': managedPolicy,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::MPA::ApprovalTeam': approvalTeam,
 };

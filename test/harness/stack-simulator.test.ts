@@ -97,7 +97,6 @@ describe('Row 1: create', () => {
       MpaTeamArn: TEAM_A,
       ApprovalTimeoutSeconds: '900',
       PollIntervalSeconds: '10',
-      RemovalPolicy: 'destroy',
       ReportApprovalProgress: 'true',
     });
     const association = stack.resource(stack.logicalIdOf(RESOURCE_TYPE))!;

@@ -140,7 +140,11 @@ export class SimulatedStack {
 
   constructor(readonly sim: Simulation, readonly name: string, private readonly options: StackOptions = {}) {
     this.stackId = `arn:aws:cloudformation:${sim.region}:${sim.accountId}:stack/${name}/${randomUUID()}`;
-    sim.addPermissionSource({ handles: tag => this.requestIds.has(tag), documents: () => this.handlerPolicies() });
+    sim.addPermissionSource({
+      handles: tag => this.requestIds.has(tag),
+      documents: () => this.handlerPolicies(),
+      callerArn: () => this.handlerCallerArn(),
+    });
   }
 
   /** A deployed resource: physical id, properties as resolved, attributes. */
@@ -155,21 +159,40 @@ export class SimulatedStack {
     return ids[0];
   }
 
-  /** The handler role's policy documents as deployed now (its AWS::IAM::Policy resources and inline policies). */
-  handlerPolicies(): PolicyDocument[] {
+  /** Who the handler's calls come from, as STS names a Lambda function's assumed role. */
+  handlerCallerArn(): string | undefined {
+    const role = [...this.handlerRoles()][0];
+    return role ? `arn:aws:sts::${this.sim.accountId}:assumed-role/${role}/${this.name}-handler` : undefined;
+  }
+
+  /** The names of the roles the handler's functions run with. */
+  private handlerRoles(): Set<string> {
     const roles = new Set<string>();
     for (const resource of this.resources.values()) {
       if (resource.definition.Type !== 'AWS::Lambda::Function') continue;
       const directory = this.template?.assets.get(String((resource.properties.Code as { S3Key?: string } | undefined)?.S3Key));
       if (directory && isHandlerAsset(directory)) roles.add(String(resource.properties.Role).split('/').pop() ?? '');
     }
+    return roles;
+  }
+
+  /** The handler role's policy documents as deployed now (its policies, managed policies and inline policies). */
+  handlerPolicies(): PolicyDocument[] {
+    const roles = this.handlerRoles();
     const documents: PolicyDocument[] = [];
+    const attachedArns = new Set<string>();
     for (const resource of this.resources.values()) {
-      if (resource.definition.Type === 'AWS::IAM::Policy' && (resource.properties.Roles as string[] ?? []).some(name => roles.has(name))) {
-        documents.push(resource.properties.PolicyDocument as PolicyDocument);
-      }
       if (resource.definition.Type === 'AWS::IAM::Role' && roles.has(resource.physicalId)) {
         documents.push(...((resource.properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]).map(p => p.PolicyDocument));
+        for (const arn of (resource.properties.ManagedPolicyArns ?? []) as string[]) attachedArns.add(arn);
+      }
+    }
+    for (const resource of this.resources.values()) {
+      const type = resource.definition.Type;
+      const attachedByRoles = (resource.properties.Roles as string[] ?? []).some(name => roles.has(name));
+      if ((type === 'AWS::IAM::Policy' && attachedByRoles)
+        || (type === 'AWS::IAM::ManagedPolicy' && (attachedByRoles || attachedArns.has(resource.physicalId)))) {
+        documents.push(resource.properties.PolicyDocument as PolicyDocument);
       }
     }
     return documents;
@@ -603,8 +626,9 @@ export class SimulatedStack {
   /** Moves the IAM policies of `order` just before the first custom resource, or just after the last. */
   private withPolicies(order: string[], position: PolicyPosition, template: CfnTemplate): string[] {
     const typeOf = (id: string) => (template.Resources[id] ?? this.resources.get(id)?.definition)?.Type ?? '';
-    const policies = order.filter(id => typeOf(id) === 'AWS::IAM::Policy');
-    const rest = order.filter(id => typeOf(id) !== 'AWS::IAM::Policy');
+    const isPolicy = (id: string) => typeOf(id) === 'AWS::IAM::Policy' || typeOf(id) === 'AWS::IAM::ManagedPolicy';
+    const policies = order.filter(isPolicy);
+    const rest = order.filter(id => !isPolicy(id));
     const customs = rest.map((id, i) => (isCustomResource(typeOf(id)) ? i : -1)).filter(i => i >= 0);
     if (customs.length === 0) return order;
     const at = position === 'before' ? customs[0] : customs[customs.length - 1] + 1;
