@@ -133,6 +133,8 @@ export class SimulatedStack {
   /** Every event since the stack was created. */
   readonly events: StackEvent[] = [];
   private template?: StackTemplate;
+  /** The file assets of every template this stack was given: resources of an earlier one live on until deleted. */
+  private readonly knownAssets = new Map<string, string>();
   private readonly resources = new Map<string, Deployed>();
   private readonly requestIds = new Set<string>();
   private pending?: PendingRollback;
@@ -170,7 +172,7 @@ export class SimulatedStack {
     const roles = new Set<string>();
     for (const resource of this.resources.values()) {
       if (resource.definition.Type !== 'AWS::Lambda::Function') continue;
-      const directory = this.template?.assets.get(String((resource.properties.Code as { S3Key?: string } | undefined)?.S3Key));
+      const directory = this.knownAssets.get(String((resource.properties.Code as { S3Key?: string } | undefined)?.S3Key));
       if (directory && isHandlerAsset(directory)) roles.add(String(resource.properties.Role).split('/').pop() ?? '');
     }
     return roles;
@@ -204,6 +206,7 @@ export class SimulatedStack {
     validateTemplate(template);
     return this.operate('create', options, async operation => {
       this.template = template;
+      for (const [key, directory] of template.assets) this.knownAssets.set(key, directory);
       this.stackEvent('CREATE_IN_PROGRESS');
       const created: Step[] = [];
       for (const logicalId of this.order(template.template)) {
@@ -238,6 +241,7 @@ export class SimulatedStack {
     return this.operate('update', options, async operation => {
       const previous = this.template!;
       this.template = template;
+      for (const [key, directory] of template.assets) this.knownAssets.set(key, directory);
       this.stackEvent('UPDATE_IN_PROGRESS');
       const steps: Step[] = [];
       const order = this.withPolicies(this.order(template.template), this.options.policyOrder?.update ?? 'before', template.template);
