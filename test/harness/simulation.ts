@@ -153,6 +153,7 @@ export class Simulation extends AwsStandIns {
     this.sentRequests.length = 0;
     this.lambda.invocations.length = 0;
     this.stepFunctions.executions.length = 0;
+    this.stepFunctions.clearRetryListeners();
     this.responses.reset();
     this.foreignTeams.clear();
     this.requesterComments.clear();

@@ -103,6 +103,11 @@ export class StepFunctionsStandIn {
   }
 
   /** Listens to failed attempts before their retry (a test's approvers act between polls). Returns the function that stops listening. */
+  /** Sends every retry listener home (a new test case starts without the last one's approvers). */
+  clearRetryListeners(): void {
+    this.retryListeners.clear();
+  }
+
   onRetry(listener: RetryListener): () => void {
     this.retryListeners.add(listener);
     return () => this.retryListeners.delete(listener);

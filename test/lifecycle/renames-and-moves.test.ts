@@ -9,21 +9,12 @@ import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
 import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
+import { historySince, markHistory, type HistoryMark } from './observations';
 
 const env = useSimulation();
 
-/** The mutating calls and sessions since `mark`. */
-function since(mark: { requests: number; sessions: number }) {
-  const fake = env.sim.fake;
-  return {
-    mutatingCalls: fake.requests.slice(mark.requests).filter(r => r.operation === 'AssociateMpaTeam' || r.operation === 'DisassociateMpaTeam'),
-    sessions: fake.sessions.slice(mark.sessions),
-  };
-}
-
-function mark() {
-  return { requests: env.sim.fake.requests.length, sessions: env.sim.fake.sessions.length };
-}
+const mark = () => markHistory(env.sim);
+const since = (before: HistoryMark) => historySince(env.sim, before);
 
 async function createdPayments(version = {}) {
   approversWho(env.sim, 'approve');
@@ -88,7 +79,7 @@ forEachWorld('moved to another stack, the old stack deployed first: its Delete i
   const old = await createdPayments();
   const before = mark();
   expect((await old.update(paymentsTemplate({ without: true }))).status).toBe('UPDATE_COMPLETE');
-  expect(since(before).mutatingCalls.map(r => r.operation)).toEqual(['DisassociateMpaTeam']);
+  expect(since(before).mutatingCalls).toEqual(['DisassociateMpaTeam:200']);
   expect(env.sim.fake.association()).toBeUndefined();
   const moved = new SimulatedStack(env.sim, 'PaymentsKeys');
   expect((await moved.create(paymentsTemplate({ stackName: 'PaymentsKeys' }))).status).toBe('CREATE_COMPLETE');
