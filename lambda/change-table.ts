@@ -18,6 +18,7 @@ import {
 import {
   busyReason,
   cannotCancelReason,
+  describeProgress,
   noEffectReason,
   foreignTeamReason,
   notApprovedReason,
@@ -352,7 +353,11 @@ export function decide(view: ChangeView): Step & { readonly row: string } {
   const row = CHANGE_TABLE.find(r => r.when(view))!;
   const step = row.then(view);
   if (step.kind === 'wait' && view.now >= view.request.deadline) {
-    return { kind: 'fail', reason: step.onTimeout ?? timeoutReason(view, step.why, step.session), row: `${row.id}/timeout` };
+    // The reason names the approvals so far: read the session once before failing.
+    if (step.session && !view.sessions.has(step.session)) return { kind: 'read-session', session: step.session, row: `${row.id}/timeout` };
+    const detail = step.session ? view.sessions.get(step.session) : undefined;
+    const progress = detail && detail !== 'unavailable' ? describeProgress(detail) : undefined;
+    return { kind: 'fail', reason: step.onTimeout ?? timeoutReason(view, step.why, step.session, progress), row: `${row.id}/timeout` };
   }
   return { ...step, row: row.id };
 }

@@ -35,7 +35,7 @@ export function notApprovedReason(view: ChangeView, ended: ChangeSession, held: 
       ? 'get the approvers to approve, then delete the stack again to ask them again'
       : 'CloudFormation rolls this update back without asking the approvers again';
     return `Approval session ${ended.session} to remove team ${ended.team} from ${request.action} ${end}. `
-      + `Nothing changed: ${ended.team} still protects ${request.action}; ${then}.`;
+      + `Nothing changed: team ${ended.team} still protects ${request.action}; ${then}.`;
   }
   const now = view.association?.state === 'ACTIVE' && view.association.team
     ? `team ${view.association.team} still protects ${request.action}`

@@ -101,7 +101,8 @@ export function permanentFailure(operation: string, error: unknown, subject: str
       const permissions = [`payment-cryptography:${operation}`, ...(DEPENDENT_PERMISSIONS[operation] ?? [])].join(', ');
       return new AssociationFailure(
         `${operation} was denied (AccessDeniedException) for ${subject}: the handler role needs ${permissions} `
-        + `on the associated approval team. Service said: ${detail}. Nothing was changed.`);
+        + 'on the associated approval team (for a team of another account or region, call grantHandlerAccessToTeamsOf with it). '
+        + `Service said: ${detail}. Nothing was changed.`);
     }
     case 'ValidationException':
       return new AssociationFailure(`${operation} was rejected as invalid (ValidationException) for ${subject}: ${detail}. Nothing was changed.`);

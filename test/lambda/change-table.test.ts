@@ -72,7 +72,7 @@ describe('every request', () => {
     const mine = record({ change: change('Update', { inherited: [inherited(S1, 'cancel')] }) });
     const parts = { request: updateKeepA, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), uncancellable: [[S1, 'MPA answered TimeoutError']] as [string, string][] };
     expect(step(view(parts))).toMatchObject({ row: 'cannot-cancel', kind: 'wait', session: S1 });
-    const late = step(view({ ...parts, now: T0 + 1_800_000 }));
+    const late = step(view({ ...parts, now: T0 + 1_800_000, sessions: [[S1, 'unavailable']] }));
     expect(late).toMatchObject({ row: 'cannot-cancel/timeout', kind: 'fail' });
     expect(late.kind === 'fail' && late.reason).toContain(`aws mpa cancel-session --session-arn ${S1} --region us-east-1`);
     expect(late.kind === 'fail' && late.reason).toContain('continue-update-rollback');
@@ -155,11 +155,13 @@ describe('Delete', () => {
     expect(s.kind === 'fail' && s.reason).toContain('ended without approval (the service left no status behind)');
   });
 
-  test('a Delete that times out says the rerun resumes the same session', () => {
+  test('a Delete that times out reads the session once, then fails naming it and its approvals, saying the rerun resumes it', () => {
     const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
-    const s = step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), now: T0 + 1_800_000 }));
+    const late = { request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), now: T0 + 1_800_000 };
+    expect(step(view(late))).toEqual({ row: 'delete-wait/timeout', kind: 'read-session', session: S1 });
+    const s = step(view({ ...late, sessions: [[S1, { status: 'PENDING', approvals: 1, threshold: 2, expiresAt: '2026-12-02T10:00:00.000Z' }]] }));
     expect(s).toMatchObject({ row: 'delete-wait/timeout', kind: 'fail' });
-    expect(s.kind === 'fail' && s.reason).toContain(`session ${S1}`);
+    expect(s.kind === 'fail' && s.reason).toContain(`(session ${S1}: 1 of 2 approvals, expires 2026-12-02T10:00:00.000Z)`);
     expect(s.kind === 'fail' && s.reason).toContain('delete the stack again to keep waiting on it; the approvers are not asked again');
   });
 
@@ -261,7 +263,7 @@ describe('Create', () => {
   });
 
   test('a Create that times out waiting says the rollback cancels the session', () => {
-    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1), now: T0 + 1_800_000 }));
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1), now: T0 + 1_800_000, sessions: [[S1, 'unavailable']] }));
     expect(s).toMatchObject({ row: 'own-session-pending/timeout', kind: 'fail' });
     expect(s.kind === 'fail' && s.reason).toContain('the rollback cancels the session so that nothing takes effect later');
   });
@@ -363,7 +365,7 @@ describe('Update that changes the team (A -> B)', () => {
 
   test('an Update that times out says what the rollback does; a rollback that times out says continue-update-rollback', () => {
     const mine = begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]);
-    const late = { request: updateAtoB, association: pending(TEAM_B, 'UPDATE_PENDING', S1), now: T0 + 1_800_000 };
+    const late = { request: updateAtoB, association: pending(TEAM_B, 'UPDATE_PENDING', S1), now: T0 + 1_800_000, sessions: [[S1, 'unavailable']] as [string, 'unavailable'][] };
     const forward = step(view({ ...late, mine }));
     expect(forward.kind === 'fail' && forward.reason).toContain('CloudFormation now rolls this change back, and the rollback cancels the session');
     const asRollback = step(view({ ...late, mine: { ...mine, change: { ...mine.change!, rollbackOf: 'forward' } } }));

@@ -57,8 +57,8 @@ describe('reasons CloudFormation shows', () => {
   test('AccessDenied names the operation, the subject and every permission involved', () => {
     const failure = permanentFailure('AssociateMpaTeam', named('AccessDeniedException', { message: 'not authorized' }), 'action X and team T');
     expect(failure.message).toBe('AssociateMpaTeam was denied (AccessDeniedException) for action X and team T: the handler role needs '
-      + 'payment-cryptography:AssociateMpaTeam, mpa:StartSession, mpa:CancelSession, mpa:GetApprovalTeam on the associated approval team. '
-      + 'Service said: not authorized. Nothing was changed.');
+      + 'payment-cryptography:AssociateMpaTeam, mpa:StartSession, mpa:CancelSession, mpa:GetApprovalTeam on the associated approval team '
+      + '(for a team of another account or region, call grantHandlerAccessToTeamsOf with it). Service said: not authorized. Nothing was changed.');
     expect(permanentFailure('DisassociateMpaTeam', named('AccessDeniedException'), 's').message)
       .toContain('payment-cryptography:DisassociateMpaTeam, mpa:StartSession, mpa:CancelSession on');
     expect(permanentFailure('GetMpaTeamAssociation', named('AccessDeniedException'), 's').message)
