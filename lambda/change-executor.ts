@@ -5,7 +5,7 @@ import type { OwnershipStore } from './aws/ownership-store';
 import { decide, type Step } from './change-table';
 import { claimEffects, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
 import type { ChangeRequest } from './change-request';
-import { describeProgress } from './failure-reasons';
+import { describeProgress, timeoutReason } from './failure-reasons';
 import { log } from './log';
 import { withCall, type CallRecord, type ManagerRecord } from './ownership-record';
 import { AssociationFailure, errorMessage, errorName, isTransient } from './service-errors';
@@ -42,13 +42,22 @@ export async function pollChange(request: ChangeRequest, services: PollServices,
     elapsedSeconds: round((services.budget.clock.now() - request.startedAt) / 1000),
     remainingSeconds: round(Math.max(0, request.deadline - services.budget.clock.now()) / 1000),
   });
-  let view: ChangeView;
+  let view: ChangeView = { request, now: started, others: [], sessions: new Map(), uncancellable: new Map() };
+  /**
+   * A wait the table did not decide (the services did not answer in time, a lost
+   * answer, no time left for a call) is bound by the same deadline as the table's.
+   */
+  const waitUntilDeadline = async (outcome: PollOutcome & { kind: 'wait' }, session?: string): Promise<PollOutcome> => {
+    if (services.budget.clock.now() < request.deadline) return outcome;
+    await markFailed(view, services);
+    throw new AssociationFailure(timeoutReason(view, outcome.why, session));
+  };
   try {
     view = await observe(request, services);
   } catch (error) {
     if (!isTransient(error)) throw error;
     report({ row: 'unreadable', transientError: errorName(error) });
-    return { kind: 'wait', why: `the services to answer (${errorName(error)})` };
+    return waitUntilDeadline({ kind: 'wait', why: `the services to answer (${errorName(error)})` });
   }
 
   for (let steps = 0; steps < MAX_STEPS_PER_POLL; steps++) {
@@ -57,7 +66,7 @@ export async function pollChange(request: ChangeRequest, services: PollServices,
       const next = await carryOut(step, view, services);
       if ('outcome' in next) {
         report({ row: step.row, ...describeView(view), ...next.log });
-        return next.outcome;
+        return next.outcome.kind === 'wait' && step.kind !== 'wait' ? waitUntilDeadline(next.outcome, openSession(view.association)) : next.outcome;
       }
       view = next.view;
     } catch (error) {
@@ -68,11 +77,11 @@ export async function pollChange(request: ChangeRequest, services: PollServices,
       }
       if (!isTransient(error)) throw error;
       report({ row: step.row, ...describeView(view), transientError: errorName(error) });
-      return { kind: 'wait', why: `the services to answer (${errorName(error)})` };
+      return waitUntilDeadline({ kind: 'wait', why: `the services to answer (${errorName(error)})` }, openSession(view.association));
     }
   }
   report({ row: 'step-limit', ...describeView(view), pollMs: services.budget.clock.now() - started });
-  return { kind: 'wait', why: 'the next poll' };
+  return waitUntilDeadline({ kind: 'wait', why: 'the next poll' }, openSession(view.association));
 }
 
 /** The world as this poll first sees it, with what the observation teaches the record saved. */

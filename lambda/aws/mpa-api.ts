@@ -15,6 +15,13 @@ import type { CallBudget } from './call-budget';
  * acts on, and the host from the partition's dual-stack suffix, as MPA's endpoint
  * rules have it (`mpa.<region>.<dualStackDnsSuffix>`, `mpa-fips.` with FIPS).
  */
+/**
+ * How long one MPA call may keep retrying. MPA tells progress, team status and
+ * denial details, and cancels sessions: none of it may use up a poll's time
+ * when MPA is out of reach (a VPC without a route to us-east-1).
+ */
+const MPA_CALL_BUDGET_MS = 8_000;
+
 export class MpaApi {
   constructor(private readonly client: PaymentCryptographyClient, private readonly budget: CallBudget) {}
 
@@ -39,7 +46,7 @@ export class MpaApi {
     const config = this.client.config;
     const useFips = await config.useFipsEndpoint();
     const { url, region } = mpaEndpoint(arn, useFips, process.env.AWS_ENDPOINT_URL_MPA);
-    return this.budget.run(operation, async signal => {
+    return this.budget.limitedTo(MPA_CALL_BUDGET_MS).run(operation, async signal => {
       const basePath = url.pathname.replace(/\/$/, '');
       const unsigned = new HttpRequest({
         method,
