@@ -46,6 +46,15 @@ export function isHandlerAsset(directory: string): boolean {
   return fs.existsSync(file) && fs.existsSync(built) && sha256(file) === sha256(built);
 }
 
+/** Hashes by path, size and modification time: asked on every authorized call, the files rarely change. */
+const hashes = new Map<string, { readonly key: string; readonly hash: string }>();
+
 function sha256(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const stat = fs.statSync(file);
+  const key = `${stat.size}:${stat.mtimeMs}`;
+  const known = hashes.get(file);
+  if (known?.key === key) return known.hash;
+  const hash = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  hashes.set(file, { key, hash });
+  return hash;
 }

@@ -54,11 +54,10 @@ export class IsolatedModules {
       this.cache.set(filename, record);
       return record.exports;
     }
-    const source = fs.readFileSync(filename, 'utf8');
-    this.files.push({ filename, sha256: createHash('sha256').update(source).digest('hex') });
+    const { sha256, compiled } = compiledFile(filename);
+    this.files.push({ filename, sha256 });
     const record: ModuleRecord = { exports: {} };
     this.cache.set(filename, record);
-    const compiled = compile(source, filename);
     const require = this.requireFrom(filename);
     const { process: sandboxProcess, console: sandboxConsole, timers } = this.options;
     compiled.call(record.exports, record.exports, require, record, filename, path.dirname(filename), sandboxProcess, sandboxConsole,
@@ -88,6 +87,24 @@ function resolveFile(candidate: string): string {
 }
 
 type CompiledModule = (...args: unknown[]) => void;
+
+/**
+ * Files compiled once per process, by path, size and modification time: a compiled
+ * wrapper holds no module state (each call gets its own exports and require), so
+ * every instance may call the same one, as every sandbox runs the same code.
+ */
+const compiledFiles = new Map<string, { readonly key: string; readonly sha256: string; readonly compiled: CompiledModule }>();
+
+function compiledFile(filename: string): { sha256: string; compiled: CompiledModule } {
+  const stat = fs.statSync(filename);
+  const key = `${stat.size}:${stat.mtimeMs}`;
+  const known = compiledFiles.get(filename);
+  if (known?.key === key) return known;
+  const source = fs.readFileSync(filename, 'utf8');
+  const entry = { key, sha256: createHash('sha256').update(source).digest('hex'), compiled: compile(source, filename) };
+  compiledFiles.set(filename, entry);
+  return entry;
+}
 
 /**
  * Compiles in Node's main context. Code that loads modules with `import()`
