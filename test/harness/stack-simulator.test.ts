@@ -433,7 +433,7 @@ describe('Row 12: DeletionPolicy', () => {
 describe('the handler role\'s IAM policy is a resource of its own, placed by a parameter', () => {
   /** Whether the policies in force when `request` was sent let the handler touch team C. */
   const mayTouchTeamC = (result: OperationResult, phase: string) =>
-    isAllowed(result.requests.find(r => r.phase === phase)!.handlerPolicies, 'payment-cryptography:GetMpaTeamAssociation', TEAM_C);
+    isAllowed(result.requests.find(r => r.phase === phase)!.handlerPolicies, 'payment-cryptography:DisassociateMpaTeam', TEAM_C);
 
   test.each([['before', true], ['after', false]] as const)('updated %s the custom resource: the Update runs with team C\'s permission: %s', async (position, allowed) => {
     const stack = newStack('Payments', { policyOrder: { update: position } });
