@@ -377,3 +377,10 @@ test('every row of the table is pinned by a case above', () => {
   expect([...rowsSeen].sort()).toEqual(CHANGE_TABLE.map(r => r.id).sort());
   expect(RESOURCE.logicalId).toBe('RootCaApproval');
 });
+
+test('the README\'s state table lists every row of the handler\'s, in order, in the same words', () => {
+  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  const listed = [...readme.matchAll(/^\| `([a-z-]+)` \| (.+) \|$/gm)].map(m => ({ id: m[1], says: m[2] }))
+    .filter(r => CHANGE_TABLE.some(row => row.id === r.id));
+  expect(listed).toEqual(CHANGE_TABLE.map(r => ({ id: r.id, says: r.says })));
+});
