@@ -99,8 +99,9 @@ async function observe(request: ChangeRequest, services: PollServices): Promise<
 async function saveLearned(view: ChangeView, services: PollServices): Promise<ChangeView> {
   const learned = recordAfterObservation(view);
   if (learned === view.mine || !learned) return view;
-  await services.store.write(view.request.action, learned);
-  return { ...view, mine: learned };
+  const mine = await services.store.update(view.request.action, view.request.resource,
+    current => (current ? recordAfterObservation({ ...view, mine: current }) ?? current : learned));
+  return { ...view, mine };
 }
 
 type Carried = { readonly view: ChangeView } | { readonly outcome: PollOutcome; readonly log?: Record<string, unknown> };
@@ -114,24 +115,26 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       throw new AssociationFailure(step.reason);
 
     case 'begin': {
-      const previous = view.mine?.change;
-      const base: ManagerRecord = view.mine
-        ? claimEffects(view.mine, previous?.calls ?? [], view.association)
-        : { resource: request.resource, ...(request.type === 'Update' && request.previousTeam ? { team: request.previousTeam } : {}) };
-      const record: ManagerRecord = {
-        ...base,
-        change: {
-          requestId: request.requestId,
-          type: request.type,
-          startedAt: request.startedAt,
-          team: request.team,
-          ...(request.previousTeam ? { previousTeam: request.previousTeam } : {}),
-          ...(step.rollbackOf ? { rollbackOf: step.rollbackOf } : {}),
-          calls: [],
-          ...(step.inherit.length ? { inherited: step.inherit } : {}),
-        },
+      const begin = (current: ManagerRecord | undefined): ManagerRecord => {
+        if (current?.change?.requestId === request.requestId) return current; // a copy of this request began it
+        const base: ManagerRecord = current
+          ? claimEffects(current, current.change?.calls ?? [], view.association)
+          : { resource: request.resource, ...(request.type === 'Update' && request.previousTeam ? { team: request.previousTeam } : {}) };
+        return {
+          ...base,
+          change: {
+            requestId: request.requestId,
+            type: request.type,
+            startedAt: request.startedAt,
+            team: request.team,
+            ...(request.previousTeam ? { previousTeam: request.previousTeam } : {}),
+            ...(step.rollbackOf ? { rollbackOf: step.rollbackOf } : {}),
+            calls: [],
+            ...(step.inherit.length ? { inherited: step.inherit } : {}),
+          },
+        };
       };
-      await services.store.write(request.action, record);
+      const record = await services.store.update(request.action, request.resource, begin);
       log({ event: 'begin', requestId: request.requestId, inherited: step.inherit, rollbackOf: step.rollbackOf });
       return { view: await saveLearned({ ...view, mine: record, now: now() }, services) };
     }
@@ -176,8 +179,11 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       // Recorded before it is sent: if this invocation ends before the answer is saved,
       // the next poll knows a call may have opened a session.
       const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost' };
-      let mine = withChangeCall(view, sent);
-      await services.store.write(request.action, mine);
+      const intended = await recordCall(view, services, sent);
+      if (intended.change?.requestId !== request.requestId) {
+        // A newer request began between this poll's read and its call: leave it to the next poll (which stops).
+        return { view: { ...view, mine: intended, now: now() } };
+      }
       const answer = await services.controlPlane.call(step.operation, request.action, step.team, request.requesterComment);
       log({ event: 'call', operation: step.operation, team: step.team, answer: answer.answer });
       if (answer.answer === 'lost') {
@@ -185,8 +191,7 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       }
       const association = answer.answer === 'accepted' && answer.association ? answer.association : await services.controlPlane.get(request.action);
       const session = answer.answer === 'accepted' ? openSession(association) : undefined;
-      mine = withChangeCall({ ...view, mine }, { ...sent, answer: answer.answer, ...(session ? { session } : {}) });
-      await services.store.write(request.action, mine);
+      const mine = await recordCall(view, services, { ...sent, answer: answer.answer, ...(session ? { session } : {}) });
       return { view: await saveLearned({ ...view, mine, association, now: now() }, services) };
     }
 
@@ -210,9 +215,14 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
   }
 }
 
-function withChangeCall(view: ChangeView, call: CallRecord): ManagerRecord {
-  const change = ownChange(view)!;
-  return { ...view.mine!, change: withCall(change, call) };
+/** Adds (or updates) a call of this request's change in the resource's record, merged with what the record holds now. */
+function recordCall(view: ChangeView, services: PollServices, call: CallRecord): Promise<ManagerRecord> {
+  const { request } = view;
+  return services.store.update(request.action, request.resource, current => {
+    const record = current ?? view.mine!;
+    const change = record.change;
+    return change?.requestId === request.requestId ? { ...record, change: withCall(change, call) } : record;
+  });
 }
 
 /** Cancels a session this handler requested; answers why not when it cannot. */
@@ -259,10 +269,14 @@ async function readProgress(session: string, services: PollServices): Promise<Se
 
 /** The change failed: say so in the record, so that the rollback that follows knows what it rolls back. */
 async function markFailed(view: ChangeView, services: PollServices): Promise<void> {
-  const change = ownChange(view);
-  if (!view.mine || !change) return;
+  if (!view.mine || !ownChange(view)) return;
+  const { request } = view;
   try {
-    await services.store.write(view.request.action, { ...view.mine, change: { ...change, outcome: 'failed' } });
+    await services.store.update(request.action, request.resource, current => {
+      const record = current ?? view.mine!;
+      const change = record.change;
+      return change?.requestId === request.requestId ? { ...record, change: { ...change, outcome: 'failed' } } : record;
+    });
   } catch (error) {
     log({ event: 'record-not-updated', error: errorName(error) });
   }

@@ -68,6 +68,26 @@ export class OwnershipStore {
     }
   }
 
+  /**
+   * Changes a record by reading it, applying `change` and writing the result, then
+   * reading it back: two copies of one request (CloudFormation delivers at least once)
+   * may write at the same moment, and SSM has no conditional write. `change` adds what
+   * this copy learned to whatever the record holds (it must be a merge, safe to apply
+   * twice), so the write is repeated until a read-back shows nothing left to add.
+   * Returns the record as written.
+   */
+  async update(action: string, resource: ResourceIdentity, change: (current: ManagerRecord | undefined) => ManagerRecord): Promise<ManagerRecord> {
+    let current = await this.read(action, resource);
+    for (let attempt = 1; ; attempt++) {
+      const wanted = change(current);
+      await this.write(action, wanted);
+      const written = await this.read(action, resource);
+      const settled = written !== undefined && sameRecord(change(written), written);
+      if (settled || attempt >= MAX_UPDATE_ATTEMPTS) return written ?? wanted;
+      current = written;
+    }
+  }
+
   async remove(action: string, resource: ResourceIdentity): Promise<void> {
     const name = recordName(action, resource);
     try {
@@ -79,6 +99,14 @@ export class OwnershipStore {
     }
   }
 }
+
+/** Whether two records say the same (compared in the stored form, which fixes the order of members). */
+function sameRecord(a: ManagerRecord, b: ManagerRecord): boolean {
+  return JSON.stringify(parseRecord(serializeRecord(a))) === JSON.stringify(parseRecord(serializeRecord(b)));
+}
+
+/** Attempts of a read-merge-write before the record is taken as written (each is three SSM calls). */
+const MAX_UPDATE_ATTEMPTS = 3;
 
 /** Transient errors stay transient (the poll tries again later); the rest fail the change, naming the parameter. */
 function storeFailure(verb: string, name: string, error: unknown): unknown {
