@@ -2,9 +2,9 @@ import type { CallBudget } from './aws/call-budget';
 import type { ControlPlane } from './aws/control-plane';
 import type { MpaApi } from './aws/mpa-api';
 import type { OwnershipStore } from './aws/ownership-store';
+import type { ChangeRequest } from './change-request';
 import { decide, type Step } from './change-table';
 import { claimEffects, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
-import type { ChangeRequest } from './change-request';
 import { describeProgress, timeoutReason } from './failure-reasons';
 import { log } from './log';
 import { withCall, type CallRecord, type ManagerRecord } from './ownership-record';
@@ -38,7 +38,12 @@ const MAX_STEPS_PER_POLL = 12;
 export async function pollChange(request: ChangeRequest, services: PollServices, phase: 'onEvent' | 'isComplete'): Promise<PollOutcome> {
   const started = services.budget.clock.now();
   const report = (fields: Record<string, unknown>) => log({
-    event: 'poll', phase, requestType: request.type, requestId: request.requestId, action: request.action, ...fields,
+    event: 'poll',
+    phase,
+    requestType: request.type,
+    requestId: request.requestId,
+    action: request.action,
+    ...fields,
     elapsedSeconds: round((services.budget.clock.now() - request.startedAt) / 1000),
     remainingSeconds: round(Math.max(0, request.deadline - services.budget.clock.now()) / 1000),
   });
@@ -66,7 +71,8 @@ export async function pollChange(request: ChangeRequest, services: PollServices,
       const next = await carryOut(step, view, services);
       if ('outcome' in next) {
         report({ row: step.row, ...describeView(view), ...next.log });
-        return next.outcome.kind === 'wait' && step.kind !== 'wait' ? waitUntilDeadline(next.outcome, openSession(view.association)) : next.outcome;
+        if (next.outcome.kind === 'wait' && step.kind !== 'wait') return await waitUntilDeadline(next.outcome, openSession(view.association));
+        return next.outcome;
       }
       view = next.view;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { describeResource } from './change-request';
 import {
   changeSessions,
   hasCalled,
@@ -27,7 +28,6 @@ import {
   teamPendingDescription,
   timeoutReason,
 } from './failure-reasons';
-import { describeResource } from './change-request';
 import type { CallRecord, InheritedSession, ManagerRecord, MutatingOperation } from './ownership-record';
 
 /**

@@ -15,9 +15,9 @@ export interface Clock {
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
   /** Not part of Lambda's context: a simulator's virtual clock. */
   readonly clock?: Clock;
+  getRemainingTimeInMillis(): number;
 }
 
 export const systemClock: Clock = {

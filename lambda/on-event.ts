@@ -1,4 +1,5 @@
 import { pollChange } from './change-executor';
+import type { PollServices } from './change-executor';
 import type { ChangeRequest } from './change-request';
 import { clockOf } from './clock';
 import { log } from './log';
@@ -6,7 +7,6 @@ import { pollServices } from './poll-services';
 import type { InvocationContext, OnEventRequest, OnEventResponse } from './provider-events';
 import { CHANGE_FIELD, planEvent } from './provider-request';
 import { reportable } from './service-errors';
-import type { PollServices } from './change-executor';
 
 /**
  * Reads the request, records the change and makes the first move. A thrown

@@ -1,5 +1,5 @@
-import { OWNERSHIP_RECORD_PATH } from '../src/handler-contract';
 import type { ChangeType, ResourceIdentity } from './change-request';
+import { OWNERSHIP_RECORD_PATH } from '../src/handler-contract';
 
 /**
  * One resource's claim on an action, kept in SSM Parameter Store in the stack's

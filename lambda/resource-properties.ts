@@ -1,5 +1,5 @@
-import { DEFAULTS, LIMITS, PROPERTY, type AssociationResourceProperties } from '../src/handler-contract';
 import { AssociationFailure } from './service-errors';
+import { DEFAULTS, LIMITS, PROPERTY, type AssociationResourceProperties } from '../src/handler-contract';
 
 /** The resource properties, parsed and checked: what the handler acts on. */
 export interface AssociationSettings {

@@ -1,5 +1,5 @@
-import type { SessionRecord } from '../fake/fake-control-plane';
 import type { Simulation } from './simulation';
+import type { SessionRecord } from '../fake/fake-control-plane';
 
 /**
  * Approvers who answer every pending approval session of `action` between two

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CHANGE_TABLE, decide } from '../../lambda/change-table';
 import type { ChangeView } from '../../lambda/change-view';
 import {
@@ -34,8 +36,13 @@ describe('every request', () => {
   });
 
   test('begin: a pending session of the previous change is cancelled by the next change', () => {
-    const previous = change('Update', { requestId: 'forward', startedAt: T0 - 1000, team: TEAM_B, previousTeam: TEAM_A,
-      calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 - 900)] });
+    const previous = change('Update', {
+      requestId: 'forward',
+      startedAt: T0 - 1000,
+      team: TEAM_B,
+      previousTeam: TEAM_A,
+      calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 - 900)],
+    });
     const s = step(view({
       request: request('Update', { team: TEAM_A, previousTeam: TEAM_B }),
       mine: record({ change: previous }),
@@ -322,8 +329,10 @@ describe('Update that changes the team (A -> B)', () => {
 
   test('not-approved: the change to B was denied with A ACTIVE: FAILED, A untouched', () => {
     const s = step(view({
-      request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]),
-      association: active(TEAM_A, { arn: S1, status: 'FAILED' }), sessions: [[S1, 'unavailable']],
+      request: updateAtoB,
+      mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]),
+      association: active(TEAM_A, { arn: S1, status: 'FAILED' }),
+      sessions: [[S1, 'unavailable']],
     }));
     expect(s).toMatchObject({ row: 'not-approved', kind: 'fail' });
     expect(s.kind === 'fail' && s.reason).toContain(`${TEAM_A} still protects`);
@@ -379,7 +388,7 @@ test('every row of the table is pinned by a case above', () => {
 });
 
 test('the README\'s state table lists every row of the handler\'s, in order, in the same words', () => {
-  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const listed = [...readme.matchAll(/^\| `([a-z-]+)` \| (.+) \|$/gm)].map(m => ({ id: m[1], says: m[2] }))
     .filter(r => CHANGE_TABLE.some(row => row.id === r.id));
   expect(listed).toEqual(CHANGE_TABLE.map(r => ({ id: r.id, says: r.says })));

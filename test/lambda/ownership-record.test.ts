@@ -34,13 +34,25 @@ describe('reading a record back', () => {
   test('fields of the wrong type are dropped, never fatal', () => {
     const text = JSON.stringify({
       format: 'cdk-mpa-team-association/ownership-record@1',
-      resource: RESOURCE, team: 7, origin: 'stolen',
+      resource: RESOURCE,
+      team: 7,
+      origin: 'stolen',
       change: { requestId: 'r', type: 'Update', startedAt: T0, calls: [{ operation: 'Nope' }, { operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: 5 }], outcome: 'maybe' },
     });
     expect(parseRecord(text)).toEqual({
-      resource: RESOURCE, team: undefined, origin: undefined,
-      change: { requestId: 'r', type: 'Update', startedAt: T0, team: undefined, previousTeam: undefined, outcome: undefined, rollbackOf: undefined,
-        calls: [{ operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: undefined }] },
+      resource: RESOURCE,
+      team: undefined,
+      origin: undefined,
+      change: {
+        requestId: 'r',
+        type: 'Update',
+        startedAt: T0,
+        team: undefined,
+        previousTeam: undefined,
+        outcome: undefined,
+        rollbackOf: undefined,
+        calls: [{ operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: undefined }],
+      },
     });
   });
 

@@ -3,16 +3,16 @@
  * so it is exercised through the real 3.882.0 client against the fake, which
  * rejects anything the service would (target, content type, SigV4 shape).
  */
+import { Readable } from 'node:stream';
 import {
   AccessDeniedException, ConflictException, PaymentCryptographyClient, PaymentCryptographyServiceException,
   ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-payment-cryptography';
+import { HttpResponse } from '@smithy/protocol-http';
+import { observe } from '../../lambda/aws/control-plane';
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
 } from '../../lambda/payment-cryptography-mpa-commands';
-import { HttpResponse } from '@smithy/protocol-http';
-import { Readable } from 'node:stream';
-import { observe } from '../../lambda/aws/control-plane';
 import type { FakeControlPlane } from '../fake/fake-control-plane';
 import { ACTION, TEAM_A } from '../fixtures/cloudformation-events';
 import { startFakeForHandler } from '../fixtures/handler-environment';
@@ -165,17 +165,17 @@ describe('reads are as lenient as the generated SDK\'s: no answer shape crashes 
       { MpaTeamArn: TEAM_A, AssociationState: 'UPDATING', MpaStatus: { MpaSessionArn: 's', Status: 'CREATING', InitiationDate: new Date('2026-12-01T10:00:00Z') } },
       { team: TEAM_A, state: 'UPDATING', session: { arn: 's', status: 'CREATING', initiatedAt: Date.parse('2026-12-01T10:00:00Z'), message: undefined } }],
   ])('%s', async (_, body, association, observed) => {
-    const client = answering(body);
-    const output = await sendMpaCommand(client, new GetMpaTeamAssociationCommand({ Action: ACTION }));
-    client.destroy();
+    const crafted = answering(body);
+    const output = await sendMpaCommand(crafted, new GetMpaTeamAssociationCommand({ Action: ACTION }));
+    crafted.destroy();
     expect(output.MpaTeamAssociation).toEqual(association);
     expect(observe(output)).toEqual(observed);
   });
 
   test('a fractional epoch InitiationDate keeps its milliseconds', async () => {
-    const client = answering(`{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"ACTIVE","MpaStatus":{"MpaSessionArn":"s","Status":"APPROVED","InitiationDate":1796119200.25}}}`);
-    const output = await sendMpaCommand(client, new GetMpaTeamAssociationCommand({ Action: ACTION }));
-    client.destroy();
+    const crafted = answering(`{"MpaTeamAssociation":{"MpaTeamArn":"${TEAM_A}","AssociationState":"ACTIVE","MpaStatus":{"MpaSessionArn":"s","Status":"APPROVED","InitiationDate":1796119200.25}}}`);
+    const output = await sendMpaCommand(crafted, new GetMpaTeamAssociationCommand({ Action: ACTION }));
+    crafted.destroy();
     expect(output.MpaTeamAssociation?.MpaStatus?.InitiationDate?.getTime()).toBe(1796119200250);
   });
 

@@ -19,7 +19,11 @@ describe('planEvent: a CloudFormation event becomes a change request', () => {
     const planned = planEvent(event, NOW);
     expect(planned.physicalResourceId).toBe(provisionalPhysicalResourceId('IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE'));
     expect(planned.request).toMatchObject({
-      type: 'Create', requestId: event.RequestId, team: TEAM_A, startedAt: NOW, deadline: NOW + 600_000,
+      type: 'Create',
+      requestId: event.RequestId,
+      team: TEAM_A,
+      startedAt: NOW,
+      deadline: NOW + 600_000,
       resource: { stackId: event.StackId, logicalId: event.LogicalResourceId },
     });
   });

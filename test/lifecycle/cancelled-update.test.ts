@@ -5,22 +5,14 @@
  * the first request must make no further change, and nothing it asked may take
  * effect behind the rolled-back stack's back.
  */
-import { approversWho } from '../harness/approvers';
-import { SimulatedStack } from '../harness/stack-simulator';
+import { historySince, markHistory, createdPayments as created } from './observations';
+import { ACTION, TEAM_A, TEAM_B, associationLogicalId, paymentsTemplate } from '../fixtures/payments-stack';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
-import { ACTION, TEAM_A, TEAM_B, associationLogicalId, paymentsTemplate } from '../fixtures/payments-stack';
-import { historySince, markHistory } from './observations';
 
 const env = useSimulation();
 
-async function createdPayments() {
-  const dismiss = approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments');
-  expect((await stack.create(paymentsTemplate())).status).toBe('CREATE_COMPLETE');
-  dismiss();
-  return stack;
-}
+const createdPayments = (version = {}) => created(env.sim, version);
 
 /** Calls of AssociateMpaTeam for `team` that the fake answered with success, made at or after `from`. */
 function acceptedAssociationsOf(team: string, from: number) {

@@ -4,22 +4,16 @@
  * (CloudFormation does not roll a delete back); a denied one asks again.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
+import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
-import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
-import { associationEvent, historySince, markHistory, reasonOf } from './observations';
 
 const env = useSimulation();
 
-async function createdPayments(version = {}) {
-  const dismiss = approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments');
-  expect((await stack.create(paymentsTemplate(version))).status).toBe('CREATE_COMPLETE');
-  dismiss();
-  return stack;
-}
+const createdPayments = (version = {}) => created(env.sim, version);
 
 forEachWorld('a stack delete that times out: DELETE_FAILED saying the rerun keeps waiting; the rerun resumes the same session', env, async () => {
   const stack = await createdPayments();
@@ -44,7 +38,7 @@ forEachWorld('a stack delete that is denied: DELETE_FAILED naming the session, t
   const dismiss = approversWho(env.sim, 'deny');
   const first = await stack.delete();
   expect(first.status).toBe('DELETE_FAILED');
-  expect(reasonOf(associationEvent(first, paymentsTemplate(), 'DELETE_FAILED'))).toContain(`still protects`);
+  expect(reasonOf(associationEvent(first, paymentsTemplate(), 'DELETE_FAILED'))).toContain('still protects');
   expect(env.sim.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   dismiss();
 

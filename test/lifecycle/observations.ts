@@ -1,7 +1,8 @@
-import type { OperationResult } from '../harness/stack-simulator';
-import type { StackTemplate } from '../harness/synthesized-stack';
-import { associationLogicalId } from '../fixtures/payments-stack';
+import { associationLogicalId, paymentsTemplate, type PaymentsVersion } from '../fixtures/payments-stack';
+import { approversWho } from '../harness/approvers';
 import type { Simulation } from '../harness/simulation';
+import { SimulatedStack, type OperationResult, type StackOptions } from '../harness/stack-simulator';
+import type { StackTemplate } from '../harness/synthesized-stack';
 
 /** A point in the fake's history. */
 export interface HistoryMark {
@@ -33,4 +34,17 @@ export function associationEvent(result: OperationResult, template: StackTemplat
 export function reasonOf(event: { reason?: string } | undefined): string {
   return (event?.reason ?? '').replace(/^Received response status \[FAILED\] from custom resource\. Message returned: /, '')
     .split('\n')[0];
+}
+
+/**
+ * The `Payments` stack created with `version` (team A by default), approvers
+ * approving whatever the creation asks, sent home afterwards.
+ */
+export async function createdPayments(sim: Simulation, version: PaymentsVersion = {}, options: StackOptions = {}): Promise<SimulatedStack> {
+  const dismiss = approversWho(sim, 'approve');
+  const stack = new SimulatedStack(sim, 'Payments', options);
+  const created = await stack.create(paymentsTemplate(version));
+  dismiss();
+  if (created.status !== 'CREATE_COMPLETE') throw new Error(`Payments was not created: ${created.status}`);
+  return stack;
 }

@@ -4,22 +4,16 @@
  * make is never removed; what CloudFormation believes is what the service has,
  * or the attribute shows what differs.
  */
+import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
+import { ACTION, TEAM_A, TEAM_B, TEAM_X, associationLogicalId, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
-import { ACTION, TEAM_A, TEAM_B, TEAM_X, associationLogicalId, paymentsTemplate } from '../fixtures/payments-stack';
-import { associationEvent, historySince, markHistory, reasonOf } from './observations';
 
 const env = useSimulation();
 
-async function createdPayments(version = {}) {
-  const dismiss = approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments');
-  expect((await stack.create(paymentsTemplate(version))).status).toBe('CREATE_COMPLETE');
-  dismiss();
-  return stack;
-}
+const createdPayments = (version = {}) => created(env.sim, version);
 
 function moveByHand(team: string): void {
   env.sim.declareForeignTeam(team);

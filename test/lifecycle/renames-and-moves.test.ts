@@ -4,12 +4,12 @@
  * old one. The protection must never drop, and the approvers must not be asked.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { historySince, markHistory, type HistoryMark, createdPayments as created } from './observations';
+import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
-import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
-import { historySince, markHistory, type HistoryMark } from './observations';
 
 const env = useSimulation();
 
@@ -17,9 +17,8 @@ const mark = () => markHistory(env.sim);
 const since = (before: HistoryMark) => historySince(env.sim, before);
 
 async function createdPayments(version = {}) {
+  const stack = await created(env.sim, version);
   approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments');
-  expect((await stack.create(paymentsTemplate(version))).status).toBe('CREATE_COMPLETE');
   expect(env.sim.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
   return stack;
 }

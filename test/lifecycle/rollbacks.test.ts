@@ -4,23 +4,16 @@
  * only when restoring the old state itself needs approval does it wait, and
  * then its reason says so. The next deployment is a new change and asks again.
  */
+import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
+import { TEAM_A, TEAM_B, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversDeciding, approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
-import { TEAM_A, TEAM_B, paymentsTemplate } from '../fixtures/payments-stack';
-import { associationEvent, historySince, markHistory, reasonOf } from './observations';
 
 const env = useSimulation();
 
-/** A stack created with team A, the approvers sent home afterwards. */
-async function createdPayments(version = {}) {
-  const dismiss = approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments');
-  expect((await stack.create(paymentsTemplate(version))).status).toBe('CREATE_COMPLETE');
-  dismiss();
-  return stack;
-}
+const createdPayments = (version = {}) => created(env.sim, version);
 
 describe('a team change that times out (sequence 2)', () => {
   forEachWorld('the rollback cancels the session at once, A stays; the next deployment is a new change and asks again', env, async world => {
@@ -33,7 +26,7 @@ describe('a team change that times out (sequence 2)', () => {
     const failed = associationEvent(update, paymentsTemplate(), 'UPDATE_FAILED')!;
     const session = historySince(env.sim, before).sessions;
     expect(session).toHaveLength(1);
-    expect(reasonOf(failed)).toContain(`Timed out after 900 s (approvalTimeout)`);
+    expect(reasonOf(failed)).toContain('Timed out after 900 s (approvalTimeout)');
     expect(reasonOf(failed)).toContain(session[0].sessionArn);
     expect(reasonOf(failed)).toContain('the rollback cancels the session');
     // The rollback did not wait for anyone: it ended within one poll of its start.

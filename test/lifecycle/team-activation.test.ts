@@ -4,10 +4,10 @@
  * team before it associates it: it waits while the team is pending (logging who
  * has not accepted), and fails clearly when the team failed or is gone.
  */
+import { associationEvent, reasonOf } from './observations';
+import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
-import { TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
-import { associationEvent, reasonOf } from './observations';
 
 const env = useSimulation();
 

@@ -4,21 +4,15 @@
  * approves the change); disassociate-then-associate only on ConflictException.
  * And the handler role's policy around a change to a team of another account.
  */
-import { approversWho } from '../harness/approvers';
-import { SimulatedStack, type StackOptions } from '../harness/stack-simulator';
-import { useSimulation } from '../harness/stack-test-environment';
+import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
 import { ACTION, TEAM_A, TEAM_B, TEAM_C, paymentsTemplate } from '../fixtures/payments-stack';
-import { associationEvent, historySince, markHistory, reasonOf } from './observations';
+import { approversWho } from '../harness/approvers';
+import type { StackOptions } from '../harness/stack-simulator';
+import { useSimulation } from '../harness/stack-test-environment';
 
 const env = useSimulation();
 
-async function createdPayments(options: StackOptions = {}, version = {}) {
-  const dismiss = approversWho(env.sim, 'approve');
-  const stack = new SimulatedStack(env.sim, 'Payments', options);
-  expect((await stack.create(paymentsTemplate(version))).status).toBe('CREATE_COMPLETE');
-  dismiss();
-  return stack;
-}
+const createdPayments = (options: StackOptions = {}, version = {}) => created(env.sim, version, options);
 
 /** Whether the action was ever without a team while the approvers were consulted. */
 function watchForGaps(): () => boolean {

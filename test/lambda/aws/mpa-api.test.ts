@@ -42,9 +42,13 @@ describe('reading MPA answers leniently', () => {
       RequesterPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/Handler/s',
       Unknown: { member: true },
     })).toEqual({
-      status: 'PENDING', statusCode: undefined, message: undefined,
+      status: 'PENDING',
+      statusCode: undefined,
+      message: undefined,
       requesterPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/Handler/s',
-      approvals: 1, threshold: 2, expiresAt: '2026-12-02T10:00:00.000Z',
+      approvals: 1,
+      threshold: 2,
+      expiresAt: '2026-12-02T10:00:00.000Z',
     });
     expect(summarizeSession({ ExpirationTime: 1796220000 }).expiresAt).toBe(new Date(1796220000 * 1000).toISOString());
   });
@@ -55,7 +59,8 @@ describe('reading MPA answers leniently', () => {
 
   test('GetApprovalTeam: status and the approvers who have not accepted', () => {
     expect(summarizeTeam({
-      Status: 'PENDING', StatusCode: 'PENDING_ACTIVATION',
+      Status: 'PENDING',
+      StatusCode: 'PENDING_ACTIVATION',
       Approvers: [{ PrimaryIdentityId: 'alice', PrimaryIdentityStatus: 'ACCEPTED' }, { PrimaryIdentityId: 'bob', PrimaryIdentityStatus: 'PENDING' }, { ApproverId: 'a-3', PrimaryIdentityStatus: 'PENDING' }],
     })).toEqual({ status: 'PENDING', statusCode: 'PENDING_ACTIVATION', message: undefined, approversPending: ['bob', 'a-3'] });
   });
