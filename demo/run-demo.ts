@@ -25,6 +25,8 @@ export interface DemoOptions {
   readonly rawLogs?: boolean;
   /** Where the demo's lines go. @default stdout */
   readonly out?: (line: string) => void;
+  /** The steps to play (the demo's test plays a step that must fail). @default STEPS */
+  readonly steps?: readonly DemoStep[];
 }
 
 export interface StepReport {
@@ -51,6 +53,7 @@ const WIDTH = 110;
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const raw = options.rawLogs ?? false;
+  const steps = options.steps ?? STEPS;
   opening().forEach(line => out(line));
 
   let templates: Templates;
@@ -67,7 +70,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     approvalTimeoutSeconds: templates.a.approvalTimeoutSeconds,
     approvers: APPROVERS_PER_TEAM,
     threshold: APPROVALS_NEEDED,
-    steps: STEPS.map(step => step.title),
+    steps: steps.map(step => step.title),
     rawLogs: raw,
   }).forEach(line => out(line));
 
@@ -76,14 +79,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   });
   const stack = new SimulatedStack(sim, STACK_NAME, { handlers: 'bundled' });
   const reports: StepReport[] = [];
-  const memory: Memory = {};
+  const memory: Memory = { recordsShown: new Set() };
   let stopped: string | undefined;
   let seconds = 0;
   let boundary = sim.clock.now();
   try {
-    for (const [index, step] of STEPS.entries()) {
+    for (const [index, step] of steps.entries()) {
       out('');
-      out(`== Step ${index + 1} of ${STEPS.length}: ${step.title} ==`);
+      out(`== Step ${index + 1} of ${steps.length}: ${step.title} ==`);
       wrap(step.story, WIDTH, '').forEach(line => out(line));
       const run = await runStep(sim, stack, templates, step, memory, boundary, raw);
       run.lines.forEach(line => out(line));
@@ -109,9 +112,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ...reports.flatMap((r, i) => r.failures.map(f => `step ${i + 1} (${r.title}): ${f}`)),
     ...(stopped && !reports.some(r => r.failures.length > 0) ? [stopped] : []),
   ];
-  const ok = failures.length === 0 && reports.length === STEPS.length;
+  const ok = failures.length === 0 && reports.length === steps.length;
   // performance.now() counts from the start of the process: the real time a reader waited.
-  summarize(out, reports, seconds, performance.now(), ok, failures, stopped);
+  summarize(out, steps, reports, seconds, performance.now(), ok, failures, stopped);
   return { ok, steps: reports, failures, simulatedSeconds: seconds };
 }
 
@@ -126,6 +129,8 @@ interface StepRun {
 async function runStep(sim: Simulation, stack: SimulatedStack, templates: Templates, step: DemoStep, memory: Memory,
   startedAt: number, raw: boolean): Promise<StepRun> {
   const mark = sim.mark();
+  // Named before and after: a Create deploys the functions, a Delete removes them.
+  const handlerFunctions = handlerFunctionNames(stack, templates.a);
   const answers = scheduleAnswers(sim, startedAt, step.approvers);
   let result;
   try {
@@ -136,7 +141,7 @@ async function runStep(sim: Simulation, stack: SimulatedStack, templates: Templa
     return { lines: [], endedAt: sim.clock.now(), failures: [], summary: [], error: (error as Error).message };
   }
   const unanswered = answers.stop();
-  const handlerFunctions = handlerFunctionNames(stack, templates.a);
+  handlerFunctionNames(stack, templates.a).forEach(name => handlerFunctions.add(name));
   const handlerInvocations = sim.lambda.invocations.slice(mark.invocations).filter(i => handlerFunctions.has(i.functionName));
   const lines = renderTimeline({
     startedAt,
@@ -164,7 +169,8 @@ async function runStep(sim: Simulation, stack: SimulatedStack, templates: Templa
     ...(unanswered > 0 ? [`${count(unanswered, 'approver answer')} planned for this step never came: the step ended first`] : []),
     ...(step.check?.(observed, memory) ?? []),
   ];
-  return { lines, endedAt: sim.clock.now(), failures, summary: [observedSummary(sim, observed), ownershipRecord(sim, stack, templates.a)] };
+  const summary = [observedSummary(sim, observed), ownershipRecord(sim, stack, templates.a, memory.recordsShown)];
+  return { lines, endedAt: sim.clock.now(), failures, summary };
 }
 
 function expectationFailures(sim: Simulation, step: DemoStep, observed: Observed): string[] {
@@ -204,11 +210,8 @@ function observedSummary(sim: Simulation, observed: Observed): string {
   ].join(' | ');
 }
 
-/** Ownership records whose SSM name the demo printed already. */
-const recordsShown = new Set<string>();
-
 /** The resource's ownership record as the fake's SSM holds it now. */
-function ownershipRecord(sim: Simulation, stack: SimulatedStack, template: ExampleTemplate): string {
+function ownershipRecord(sim: Simulation, stack: SimulatedStack, template: ExampleTemplate, recordsShown: Set<string>): string {
   const name = recordName(ACTION, { stackId: stack.stackId, logicalId: template.logicalId });
   const parameter = sim.fake.parameters().find(p => p.name === name);
   if (!parameter) return 'ownership record: none (the SSM parameter is deleted)';
@@ -226,9 +229,7 @@ function ownershipRecord(sim: Simulation, stack: SimulatedStack, template: Examp
 }
 
 /** The physical names of the handler's two functions (index.onEvent, index.isComplete), as deployed. */
-let handlerFunctionsCache: Set<string> | undefined;
 function handlerFunctionNames(stack: SimulatedStack, template: ExampleTemplate): Set<string> {
-  if (handlerFunctionsCache && handlerFunctionsCache.size > 0) return handlerFunctionsCache;
   const names = new Set<string>();
   for (const [logicalId, resource] of Object.entries(template.template.template.Resources)) {
     const handler = resource.Properties?.Handler;
@@ -237,7 +238,6 @@ function handlerFunctionNames(stack: SimulatedStack, template: ExampleTemplate):
       if (deployed) names.add(deployed.physicalId);
     }
   }
-  handlerFunctionsCache = names;
   return names;
 }
 
@@ -248,11 +248,11 @@ function report(out: (line: string) => void, seconds: number, step: DemoStep, fa
   for (const line of summary) wrap(line, WIDTH - 5, '  ').forEach(l => out(`     ${l}`));
 }
 
-function summarize(out: (line: string) => void, reports: readonly StepReport[], seconds: number, realMs: number,
-  ok: boolean, failures: readonly string[], stopped: string | undefined): void {
+function summarize(out: (line: string) => void, steps: readonly DemoStep[], reports: readonly StepReport[], seconds: number,
+  realMs: number, ok: boolean, failures: readonly string[], stopped: string | undefined): void {
   out('');
   out('== Summary ==');
-  const titleWidth = Math.max(...STEPS.map(s => s.title.length));
+  const titleWidth = Math.max(...steps.map(s => s.title.length));
   reports.forEach((r, i) => out(`  ${(r.failures.length === 0 ? 'ok' : 'FAILED').padEnd(6)} ${i + 1}. ${r.title.padEnd(titleWidth)}  ${clock(r.seconds * 1000).padStart(8)}`));
   out(`  ${''.padEnd(6)} ${'total (simulated time, the sum of the steps)'.padEnd(titleWidth + 3)}  ${clock(seconds * 1000).padStart(8)}`);
   out(`  Real time: ${(realMs / 1000).toFixed(1)} s.`);
@@ -266,10 +266,10 @@ function summarize(out: (line: string) => void, reports: readonly StepReport[], 
   ].forEach(text => wrap(text, WIDTH - 2, '  ').forEach(line => out(`  ${line}`)));
   out('');
   if (ok) {
-    out(`All ${STEPS.length} steps behaved as expected.`);
+    out(`All ${steps.length} steps behaved as expected.`);
     return;
   }
-  out(`FAILED: ${stopped && reports.length < STEPS.length ? `${stopped}; ` : ''}${count(failures.length, 'unmet expectation')}:`);
+  out(`FAILED: ${stopped && reports.length < steps.length ? `${stopped}; ` : ''}${count(failures.length, 'unmet expectation')}:`);
   failures.forEach(failure => wrap(`- ${failure}`, WIDTH - 2, '    ').forEach(line => out(`  ${line}`)));
 }
 

@@ -39,6 +39,8 @@ export interface Observed {
 export interface Memory {
   /** The session the Delete that timed out left open. */
   openDeleteSession?: string;
+  /** Ownership records whose SSM parameter name was printed already. */
+  readonly recordsShown: Set<string>;
 }
 
 export interface DemoStep {
