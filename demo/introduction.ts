@@ -49,6 +49,7 @@ export function introduction(facts: IntroductionFacts): string[] {
       + `a local fake service on 127.0.0.1 (test/fake/). It also plays the approvers: each team has ${facts.approvers}, `
       + `and ${facts.threshold} approvals approve.`),
     ...item('CloudFormation, Lambda and Step Functions: local stand-ins that deploy the template and run its functions (test/harness/).'),
+    '',
     ...paragraph('Real: the construct from src/, synthesized by aws-cdk-lib into a CloudFormation template; the handler (the custom '
       + 'resource\'s Lambda code) as the package ships it (assets/lambda/handler/index.js, built just now); aws-cdk-lib\'s own '
       + 'custom-resource Provider framework, which calls the handler, then calls it again at every check while it waits.'),
