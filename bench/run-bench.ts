@@ -89,8 +89,8 @@ async function main(): Promise<void> {
       const script = await prepareSynthApp(REPO_ROOT, path.join(workDir, 'synth'), ASSET_FILE);
       return synthRows(script, workDir, SYNTH_RUNS, SYNTH_VALIDATED_RUNS);
     });
-    await section('4. approval latency and calls on the fake', rows, notes,
-      () => approvalRows(ASSET_FILE, DECISION_TRIALS, WAIT_SECONDS * 1000));
+    await section('4. approval latency and calls, stack harness in real time', rows, notes,
+      () => approvalRows(DECISION_TRIALS, WAIT_SECONDS * 1000));
   } finally {
     if (process.env.BENCH_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -112,10 +112,11 @@ async function main(): Promise<void> {
   out.push('       3d/3e with aws-cdk-lib\'s default built-in CloudFormation validation (a fixed WASM engine start in every synth).');
   out.push('       3f (info): the same construct figure next to a hand-written Provider (2 functions from the same asset,');
   out.push('       custom_resources.Provider, one CustomResource) sampled in the same rounds.');
-  out.push('  4a-b the poll interval (1 s): the longest a decision can wait for the next poll. Decisions made with the fake\'s');
-  out.push('       approve()/deny() at a timed instant; the clock stops when the Provider driver returns to "CloudFormation".');
-  out.push('  4c-f the Provider framework\'s own isComplete invocations per minute (60 / poll interval). Targets: at most one');
-  out.push('       call of each read per invocation, no mutating call while waiting, at most 2 calls per invocation in all.');
+  out.push('  4a-b the poll interval (1 s): the longest a decision can wait for the next check. A synthesized stack, the bundled');
+  out.push('       handler and aws-cdk-lib\'s Provider framework in the stack harness on the real clock; the fake\'s approve()/deny()');
+  out.push('       at a timed instant; the clock stops when the response reaches CloudFormation\'s presigned URL.');
+  out.push('  4c-g the Provider framework\'s own isComplete checks per minute (60 / poll interval). Targets: at most one read of');
+  out.push('       the association and of the session per check, no mutating call while waiting; SSM and all calls: info.');
   out.push('');
   out.push('Samples and notes:');
   for (const note of notes) out.push(`  ${note}`);

@@ -1,76 +1,64 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { MpaTeamAssociation } from '../src';
+import { RESOURCE_TYPE } from '../src/handler-contract';
+import { newSimulatedStack, synthesize, type StackTemplate } from '../test/harness/synthesized-stack';
 
-/** The two teams the demo moves the association between (the fake accepts any well-formed ARN). */
-export const DEMO_TEAM_A = 'arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-a';
-export const DEMO_TEAM_B = 'arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-b';
+/** The example stack, as an application would write it. */
+export const STACK_NAME = 'PaymentsKeys';
+export const CONSTRUCT_ID = 'RootCertificateImportApproval';
+export const ACTION = 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE';
 
-/** What the demo needs from one synthesis of the example stack. */
-export interface SynthesizedAssociation {
-  /** The custom resource's properties as CloudFormation would deliver them: every value a string. */
-  readonly resourceProperties: Record<string, string>;
-  readonly resourceType: string;
-  readonly resourceCount: number;
-  /** The custom resource's ServiceTimeout, seconds. */
-  readonly serviceTimeoutSeconds: number;
-  /** The Provider waiter's query interval and total timeout, read from the state machine definition. */
-  readonly queryIntervalSeconds: number;
-  readonly totalTimeoutSeconds: number;
+const TEAM_ARN_PREFIX = 'arn:aws:mpa:us-east-1:111122223333:approval-team/';
+/** The approval teams the demo moves the protection between. */
+export const TEAMS = {
+  a: `${TEAM_ARN_PREFIX}payments-root-a`,
+  b: `${TEAM_ARN_PREFIX}payments-root-b`,
+  c: `${TEAM_ARN_PREFIX}payments-root-c`,
+} as const;
+
+/** One synthesis of the example stack, and what the demo reads from it. */
+export interface ExampleTemplate {
+  readonly template: StackTemplate;
+  readonly teamArn: string;
+  /** The association's logical id in the template. */
+  readonly logicalId: string;
+  /** The handler's poll interval and approval timeout, as the template hands them to it. */
+  readonly pollIntervalSeconds: number;
+  readonly approvalTimeoutSeconds: number;
+  /** Resource types of the template besides the association, with their counts. */
+  readonly supportingResources: ReadonlyMap<string, number>;
 }
 
-/** A stand-in for the provider's service token, which is a token until deployed. */
-const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:Demo-MpaTeamAssociationProviderframeworkonEvent';
-
 /**
- * Synthesizes the stack an application would write, in process, and reads back
- * what CloudFormation would hand the provider: the custom resource's properties
- * and the timeouts of the provider's waiter.
+ * Synthesizes the example stack with `teamArn`: one MpaTeamAssociation with
+ * the construct's defaults (poll interval, approval timeout, removal policy),
+ * through aws-cdk-lib as `cdk synth` would.
  */
-export function synthesizeExampleStack(mpaTeamArn: string): SynthesizedAssociation {
-  const app = new App();
-  const stack = new Stack(app, 'PaymentsKeys', { env: { account: '123456789012', region: 'us-east-1' } });
-  new MpaTeamAssociation(stack, 'RootCertificateImportApproval', {
-    mpaTeamArn,
-    requesterComment: 'Managed by the payments-keys stack (demo)',
-    approvalTimeout: Duration.minutes(2),
-    pollInterval: Duration.seconds(1),
+export function synthesizeExampleStack(teamArn: string): ExampleTemplate {
+  const stack = newSimulatedStack(STACK_NAME);
+  new MpaTeamAssociation(stack, CONSTRUCT_ID, {
+    mpaTeamArn: teamArn,
+    requesterComment: 'payments-keys pipeline',
   });
-  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties?: any }> };
-
-  const customResources = Object.values(template.Resources).filter(r => r.Type.startsWith('Custom::'));
-  const stateMachines = Object.values(template.Resources).filter(r => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (customResources.length !== 1 || stateMachines.length !== 1) {
-    throw new Error(`expected one custom resource and one state machine, found ${customResources.length} and ${stateMachines.length}`);
+  const template = synthesize(stack);
+  const resources = Object.entries(template.template.Resources);
+  const associations = resources.filter(([, resource]) => resource.Type === RESOURCE_TYPE);
+  if (associations.length !== 1) throw new Error(`expected one ${RESOURCE_TYPE} in the example stack, found ${associations.length}`);
+  const [logicalId, association] = associations[0];
+  const supportingResources = new Map<string, number>();
+  for (const [, resource] of resources) {
+    if (resource.Type !== RESOURCE_TYPE) supportingResources.set(resource.Type, (supportingResources.get(resource.Type) ?? 0) + 1);
   }
-  const resource = customResources[0];
-  const resourceProperties: Record<string, string> = {};
-  for (const [key, value] of Object.entries<unknown>(resource.Properties)) {
-    resourceProperties[key] = key === 'ServiceToken' ? SERVICE_TOKEN : String(value);
-  }
-
-  const retry = waiterRetry(stateMachines[0].Properties.DefinitionString);
   return {
-    resourceProperties,
-    resourceType: resource.Type,
-    resourceCount: Object.keys(template.Resources).length,
-    serviceTimeoutSeconds: Number(resourceProperties.ServiceTimeout),
-    queryIntervalSeconds: retry.IntervalSeconds,
-    totalTimeoutSeconds: retry.IntervalSeconds * retry.MaxAttempts,
+    template,
+    teamArn,
+    logicalId,
+    pollIntervalSeconds: Number(association.Properties?.PollIntervalSeconds),
+    approvalTimeoutSeconds: Number(association.Properties?.ApprovalTimeoutSeconds),
+    supportingResources,
   };
 }
 
-/** The Provider waiter retries isComplete every IntervalSeconds, MaxAttempts times (BackoffRate 1). */
-function waiterRetry(definition: unknown): { IntervalSeconds: number; MaxAttempts: number } {
-  const text = typeof definition === 'string'
-    ? definition
-    : ((definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
-      .map(part => (typeof part === 'string' ? part : 'ARN'))
-      .join('');
-  const states = Object.values<any>(JSON.parse(text).States);
-  const retry = states.flatMap(state => state.Retry ?? []).find((r: any) => r.MaxAttempts !== undefined);
-  if (!retry) {
-    throw new Error('the waiter state machine has no Retry with MaxAttempts');
-  }
-  return retry;
+/** The team's name, the last part of its ARN. */
+export function teamName(teamArn: string | undefined): string {
+  return teamArn?.split('/').pop() ?? 'none';
 }

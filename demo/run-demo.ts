@@ -1,337 +1,322 @@
 /**
- * `npm run demo`: the whole lifecycle of an MpaTeamAssociation, locally.
- *
- * Synthesizes an example stack, then drives the BUNDLED handler asset (the file
- * that ships in the package and runs in Lambda) the way aws-cdk-lib's Provider
- * framework does, against the wire-level fake of the Payment Cryptography
- * control plane on 127.0.0.1:
- *   1. Create: team A is associated at once (ACTIVE);
- *   2. Update A -> B: the disassociation of A waits for A's approvers, then B is associated;
- *   3. Delete, denied by the approvers: FAILED with the reason, B stays associated;
- *   4. Delete again, approved: SUCCESS, no association left.
- * Each step is checked (CloudFormation result, association state, mutating calls);
- * the exit code is 0 only when every step behaved.
+ * `npm run demo`: the lifecycle of an MpaTeamAssociation, locally, in a few
+ * seconds. A real synthesized stack is deployed, changed and deleted by the
+ * stack harness's CloudFormation, running the bundled handler through
+ * aws-cdk-lib's own Provider framework against the fake AWS services, on
+ * simulated time. Each step is checked; the exit code is 0 only when every
+ * step behaved as expected. `--raw-logs` prints the handler's own log lines.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEMO_TEAM_A, DEMO_TEAM_B, synthesizeExampleStack, type SynthesizedAssociation } from './example-stack';
-import { captureConsoleLog, compactHandlerLine, teamName } from './handler-log';
-import type { OnEventRequest } from '../lambda/provider-events';
-import { FakeControlPlane } from '../test/fake/fake-control-plane';
-import { createEvent, deleteEvent, updateEvent } from '../test/fixtures/cloudformation-events';
-import { runProvider, type FrameworkRun, type ProviderUserFunctions } from '../test/fixtures/provider-framework';
-
-/** The bundled handler, as `npx projen bundle` writes it and the package ships it. */
-export const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'handler', 'index.js');
+import { scheduleAnswers } from './approvers';
+import { ACTION, STACK_NAME, TEAMS, synthesizeExampleStack, teamName, type ExampleTemplate } from './example-stack';
+import { buildHandlerBundle } from './handler-bundle';
+import { introduction, opening } from './introduction';
+import { STEPS, type DemoStep, type Memory, type Observed, type SessionOutcome, type Templates } from './scenario';
+import { handlerReason, renderTimeline } from './timeline';
+import { clock, count, sessionId, wrap } from './words';
+import { parseRecord, recordName } from '../lambda/ownership-record';
+import { Simulation } from '../test/harness/simulation';
+import { SimulatedStack } from '../test/harness/stack-simulator';
 
 export interface DemoOptions {
-  /** Real time between polls (the Provider's query interval). @default 1000 */
-  readonly pollIntervalMs?: number;
+  /** Print the handler's log lines as it writes them. @default false */
+  readonly rawLogs?: boolean;
   /** Where the demo's lines go. @default stdout */
   readonly out?: (line: string) => void;
-  /** Show the handler's JSON log lines as they are, instead of one short line each. @default false */
-  readonly rawHandlerLogs?: boolean;
-  /** The handler module to drive. @default HANDLER_ASSET */
-  readonly handlerAsset?: string;
+  /** The steps to play (the demo's test plays a step that must fail). @default STEPS */
+  readonly steps?: readonly DemoStep[];
 }
 
 export interface StepReport {
   readonly title: string;
-  readonly response: FrameworkRun['response'];
-  readonly polls: number;
-  readonly elapsedMs: number;
-  /** The expectations this step did not meet; empty when it behaved. */
-  readonly failures: string[];
+  /** Simulated duration, whole seconds. */
+  readonly seconds: number;
+  /** Unmet expectations; empty when the step behaved. */
+  readonly failures: readonly string[];
 }
 
 export interface DemoResult {
   readonly ok: boolean;
-  readonly steps: StepReport[];
-  /** Every unmet expectation, prefixed with its step. */
-  readonly failures: string[];
-  readonly elapsedMs: number;
+  readonly steps: readonly StepReport[];
+  /** Every unmet expectation, or the error that stopped the demo. */
+  readonly failures: readonly string[];
+  /** Simulated time, whole seconds: the sum of the steps'. */
+  readonly simulatedSeconds: number;
 }
 
-interface Expectation {
-  readonly status: 'SUCCESS' | 'FAILED';
-  /** The association the fake holds afterwards; null for none. */
-  readonly association: { readonly team: string; readonly state: 'ACTIVE' } | null;
-  /** Mutating calls (AssociateMpaTeam, DisassociateMpaTeam) this step made, in order. */
-  readonly mutatingCalls: string[];
-  /** The outcome of the approval session this step waited for, if any. */
-  readonly sessionOutcome?: 'approved' | 'denied';
-  /** The step waited for approvers, so it took more than one poll. */
-  readonly waited?: boolean;
-  /** Text the FAILED reason must contain (besides the session ARN). */
-  readonly reasonIncludes?: string;
-  /** Response data on SUCCESS. */
-  readonly data?: Record<string, string>;
-}
+const APPROVERS_PER_TEAM = 3;
+const APPROVALS_NEEDED = 2;
+const WIDTH = 110;
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const handlerAsset = options.handlerAsset ?? HANDLER_ASSET;
-  const demoStart = Date.now();
+  const raw = options.rawLogs ?? false;
+  const steps = options.steps ?? STEPS;
+  opening().forEach(line => out(line));
 
-  if (!fs.existsSync(handlerAsset)) {
-    const message = `The bundled handler ${path.relative(process.cwd(), handlerAsset)} does not exist: run \`npx projen bundle\` first.`;
+  let templates: Templates;
+  try {
+    buildHandlerBundle();
+    templates = { a: synthesizeExampleStack(TEAMS.a), b: synthesizeExampleStack(TEAMS.b), c: synthesizeExampleStack(TEAMS.c) };
+  } catch (error) {
+    const message = `the demo could not prepare the stack: ${(error as Error).message}`;
     out(`FAILED: ${message}`);
-    return { ok: false, steps: [], failures: [message], elapsedMs: Date.now() - demoStart };
+    return { ok: false, steps: [], failures: [message], simulatedSeconds: 0 };
   }
+  introduction({
+    pollIntervalSeconds: templates.a.pollIntervalSeconds,
+    approvalTimeoutSeconds: templates.a.approvalTimeoutSeconds,
+    approvers: APPROVERS_PER_TEAM,
+    threshold: APPROVALS_NEEDED,
+    steps: steps.map(step => step.title),
+    rawLogs: raw,
+  }).forEach(line => out(line));
 
-  // ---- the stack, as an application would synthesize it --------------------
-  out('== Synthesizing the example stack (in process) ==');
-  const withTeamA = synthesizeExampleStack(DEMO_TEAM_A);
-  const withTeamB = synthesizeExampleStack(DEMO_TEAM_B);
-  describeSynthesis(withTeamA, out);
-
-  // ---- the fake control plane and the environment Lambda would give the handler
-  const fake = await FakeControlPlane.start({ region: 'us-east-1' });
-  const restoreEnv = setEnvironment({
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'demo-secret-access-key-for-the-local-fake',
-    AWS_SESSION_TOKEN: 'demo-session-token',
-    ...fake.environment(),
+  const sim = await Simulation.start({
+    fake: { world: { firstAssociation: 'approval', otherTeamWhileActive: 'approval' }, approvalThreshold: APPROVALS_NEEDED, numberOfApprovers: APPROVERS_PER_TEAM },
   });
-  const handlers = loadHandler(handlerAsset);
-  out('');
-  out(`== Fake control plane on ${fake.endpoint}; handler ${path.relative(process.cwd(), handlerAsset)} `
-    + `(${Math.round(fs.statSync(handlerAsset).size / 1024)} KB); polls every ${pollIntervalMs} ms ==`);
-
-  const steps: StepReport[] = [];
+  const stack = new SimulatedStack(sim, STACK_NAME, { handlers: 'bundled' });
+  const reports: StepReport[] = [];
+  const memory: Memory = { recordsShown: new Set() };
+  let stopped: string | undefined;
+  let seconds = 0;
+  let boundary = sim.clock.now();
   try {
-    const runStep = async (title: string, event: OnEventRequest, expected: Expectation, betweenPolls?: (poll: number) => void) => {
-      const raw = options.rawHandlerLogs ?? false;
-      const report = await driveStep(fake, handlers, { title, event, expected, betweenPolls, pollIntervalMs, out, raw });
-      steps.push(report);
-      return report;
-    };
-
-    const create = await runStep('1/4 Create with team A (the first association takes effect at once)',
-      createEvent(withTeamA.resourceProperties), {
-        status: 'SUCCESS',
-        association: { team: DEMO_TEAM_A, state: 'ACTIVE' },
-        mutatingCalls: ['AssociateMpaTeam'],
-        data: { AssociationState: 'ACTIVE', MpaTeamArn: DEMO_TEAM_A, MpaSessionArn: '' },
-      });
-    const physicalId = create.response.PhysicalResourceId;
-
-    out('   approvers: one of team A approves after the first poll; the session is approved as of the 3rd GetMpaTeamAssociation after it starts');
-    fake.resolveAfterPolls(3, 'approve');
-    await runStep('2/4 Update: team A -> team B (disassociating A needs A\'s approval)',
-      updateEvent(withTeamB.resourceProperties, withTeamA.resourceProperties, physicalId), {
-        status: 'SUCCESS',
-        association: { team: DEMO_TEAM_B, state: 'ACTIVE' },
-        mutatingCalls: ['DisassociateMpaTeam', 'AssociateMpaTeam'],
-        sessionOutcome: 'approved',
-        waited: true,
-        data: { AssociationState: 'ACTIVE', MpaTeamArn: DEMO_TEAM_B },
-      }, poll => {
-        if (poll === 1 && pendingSession(fake)) {
-          fake.recordApproval();
-          out('   approvers: 1 approval recorded');
-        }
-      });
-
-    out('   approvers: team B denies the disassociation as of the 2nd GetMpaTeamAssociation after the session starts');
-    fake.resolveAfterPolls(2, 'deny');
-    await runStep('3/4 Delete, denied by the approvers',
-      deleteEvent(withTeamB.resourceProperties, physicalId), {
-        status: 'FAILED',
-        association: { team: DEMO_TEAM_B, state: 'ACTIVE' },
-        mutatingCalls: ['DisassociateMpaTeam'],
-        sessionOutcome: 'denied',
-        waited: true,
-        reasonIncludes: 'ended FAILED',
-      });
-
-    out('   operator: reruns the deletion at once; the handler asks the approvers again');
-    out('   approvers: team B approves the disassociation as of the 3rd GetMpaTeamAssociation after the session starts');
-    fake.resolveAfterPolls(3, 'approve');
-    await runStep('4/4 Delete again, approved',
-      deleteEvent(withTeamB.resourceProperties, physicalId), {
-        status: 'SUCCESS',
-        association: null,
-        mutatingCalls: ['DisassociateMpaTeam'],
-        sessionOutcome: 'approved',
-        waited: true,
-      });
+    for (const [index, step] of steps.entries()) {
+      out('');
+      out(`== Step ${index + 1} of ${steps.length}: ${step.title} ==`);
+      wrap(step.story, WIDTH, '').forEach(line => out(line));
+      const run = await runStep(sim, stack, templates, step, memory, boundary, raw);
+      run.lines.forEach(line => out(line));
+      // Durations are cut at whole seconds of the demo's clock, so that they add up to the total exactly.
+      const stepSeconds = Math.round((run.endedAt - boundary) / 1000);
+      boundary += stepSeconds * 1000;
+      seconds += stepSeconds;
+      const failures = [...run.failures, ...(run.error ? [run.error] : [])];
+      reports.push({ title: step.title, seconds: stepSeconds, failures });
+      report(out, stepSeconds, step, failures, run.summary);
+      if (run.error) {
+        stopped = `step ${index + 1} could not run: ${run.error}`;
+        break;
+      }
+    }
   } finally {
-    restoreEnv();
-    await fake.stop();
+    await sim.settle();
+    await sim.stop();
+    removeCloudAssemblies(templates);
   }
 
-  const failures = steps.flatMap(step => step.failures.map(failure => `${step.title}: ${failure}`));
-  const elapsedMs = Date.now() - demoStart;
-  out('');
-  out('== Summary ==');
-  for (const step of steps) {
-    out(`${step.failures.length === 0 ? 'ok  ' : 'FAIL'} ${step.title}: ${step.response.Status}, ${step.polls} poll(s), ${seconds(step.elapsedMs)}`);
-  }
-  const ok = failures.length === 0 && steps.length === 4;
-  out(ok
-    ? `All ${steps.length} steps behaved as expected (${seconds(elapsedMs)} in all).`
-    : `FAILED: ${failures.length} unmet expectation(s):\n${failures.map(f => `  - ${f}`).join('\n')}`);
-  return { ok, steps, failures, elapsedMs };
+  const failures = [
+    ...reports.flatMap((r, i) => r.failures.map(f => `step ${i + 1} (${r.title}): ${f}`)),
+    ...(stopped && !reports.some(r => r.failures.length > 0) ? [stopped] : []),
+  ];
+  const ok = failures.length === 0 && reports.length === steps.length;
+  // performance.now() counts from the start of the process: the real time a reader waited.
+  summarize(out, steps, reports, seconds, performance.now(), ok, failures, stopped);
+  return { ok, steps: reports, failures, simulatedSeconds: seconds };
 }
 
-interface StepInput {
-  readonly title: string;
-  readonly event: OnEventRequest;
-  readonly expected: Expectation;
-  readonly betweenPolls?: (poll: number) => void;
-  readonly pollIntervalMs: number;
-  readonly out: (line: string) => void;
-  readonly raw: boolean;
+interface StepRun {
+  readonly lines: string[];
+  readonly endedAt: number;
+  readonly failures: string[];
+  readonly summary: string[];
+  readonly error?: string;
 }
 
-/** Runs one stack operation through the Provider framework, printing each poll, then checks it. */
-async function driveStep(fake: FakeControlPlane, handlers: ProviderUserFunctions, step: StepInput): Promise<StepReport> {
-  const { out, expected } = step;
-  out('');
-  out(`-- ${step.title} --`);
-  const callsBefore = fake.mutatingCalls().length;
-  const sessionsBefore = fake.sessions.length;
-  const started = Date.now();
-  const stamp = () => `[+${(((Date.now() - started) / 1000)).toFixed(1).padStart(4)} s]`;
-
-  const restoreLog = captureConsoleLog(line => out(`   ${stamp()} handler: ${step.raw ? line : compactHandlerLine(line)}`));
-  let run: FrameworkRun;
+async function runStep(sim: Simulation, stack: SimulatedStack, templates: Templates, step: DemoStep, memory: Memory,
+  startedAt: number, raw: boolean): Promise<StepRun> {
+  const mark = sim.mark();
+  // Named before and after: a Create deploys the functions, a Delete removes them.
+  const handlerFunctions = handlerFunctionNames(stack, templates.a);
+  const answers = scheduleAnswers(sim, startedAt, step.approvers);
+  let result;
   try {
-    run = await runProvider(step.event, {
-      handlers,
-      pollIntervalMs: step.pollIntervalMs,
-      betweenPolls: poll => {
-        const association = fake.association();
-        out(`   ${stamp()} after poll ${poll}: association ${association ? `${association.AssociationState} (${teamName(association.MpaTeamArn)})` : 'none'}`
-          + `${association?.MpaStatus ? `, session ${association.MpaStatus.Status}` : ''}; next poll in ${step.pollIntervalMs} ms`);
-        step.betweenPolls?.(poll);
-      },
-    });
-  } finally {
-    restoreLog();
+    result = await step.operate(stack, templates);
+    await sim.settle();
+  } catch (error) {
+    answers.stop();
+    return { lines: [], endedAt: sim.clock.now(), failures: [], summary: [], error: (error as Error).message };
   }
-  const elapsedMs = Date.now() - started;
-  const { response } = run;
-  out(`   ${stamp()} CloudFormation <- ${response.Status} after ${run.polls} poll(s)`
-    + (response.Status === 'SUCCESS'
-      ? `: PhysicalResourceId ${response.PhysicalResourceId}${response.Data ? `, Data ${JSON.stringify(response.Data)}` : ''}`
-      : `: ${response.Reason}`));
+  const unanswered = answers.stop();
+  handlerFunctionNames(stack, templates.a).forEach(name => handlerFunctions.add(name));
+  const handlerInvocations = sim.lambda.invocations.slice(mark.invocations).filter(i => handlerFunctions.has(i.functionName));
+  const lines = renderTimeline({
+    startedAt,
+    stackName: STACK_NAME,
+    associationId: templates.a.logicalId,
+    typeOf: id => templates.a.template.template.Resources[id]?.Type ?? 'unknown',
+    result,
+    handlerInvocations,
+    approvers: answers.events,
+    raw,
+  });
 
-  const stepCalls = fake.mutatingCalls().slice(callsBefore).map(call => call.operation);
-  const stepSessions = fake.sessions.slice(sessionsBefore);
-  const failures = checkStep(expected, run, fake, stepCalls, stepSessions.map(s => ({ arn: s.sessionArn, outcome: s.outcome })));
-  const association = fake.association();
-  out(`   ${failures.length === 0 ? 'check ok' : 'CHECK FAILED'}: ${response.Status}; association ${association ? `${association.AssociationState} (${teamName(association.MpaTeamArn)})` : 'none'}; `
-    + `mutating calls [${stepCalls.join(', ')}]`
-    + `${stepSessions.length ? `; session ${stepSessions.map(s => s.outcome ?? 'pending').join(', ')}` : ''}`);
-  for (const failure of failures) {
-    out(`     - ${failure}`);
-  }
-  return { title: step.title, response, polls: run.polls, elapsedMs, failures };
+  const requests = sim.fake.requests.slice(mark.requests);
+  const observed: Observed = {
+    result,
+    newSessions: sim.fake.sessions.slice(mark.sessions).map(s => ({ arn: s.sessionArn, outcome: (s.outcome ?? 'pending') as SessionOutcome })),
+    mutatingCalls: requests.filter(r => r.operation === 'AssociateMpaTeam' || r.operation === 'DisassociateMpaTeam')
+      .map(r => (r.status === 200 ? r.operation : `${r.operation} (${r.status} ${r.errorName ?? ''})`.trim())),
+    cancelSessionCalls: requests.filter(r => r.operation === 'CancelSession' && r.status === 200).length,
+    handlerLog: handlerInvocations.flatMap(i => i.lines.flatMap(l => parseJson(l.message))),
+  };
+  const failures = [
+    ...expectationFailures(sim, step, observed),
+    ...answers.events.flatMap(e => (e.problem ? [e.problem] : [])),
+    ...(unanswered > 0 ? [`${count(unanswered, 'approver answer')} planned for this step never came: the step ended first`] : []),
+    ...(step.check?.(observed, memory) ?? []),
+  ];
+  const summary = [observedSummary(sim, observed), ownershipRecord(sim, stack, templates.a, memory.recordsShown)];
+  return { lines, endedAt: sim.clock.now(), failures, summary };
 }
 
-function checkStep(
-  expected: Expectation,
-  run: FrameworkRun,
-  fake: FakeControlPlane,
-  calls: string[],
-  sessions: { arn: string; outcome?: string }[],
-): string[] {
+function expectationFailures(sim: Simulation, step: DemoStep, observed: Observed): string[] {
+  const { expect } = step;
   const failures: string[] = [];
-  const { response } = run;
-  if (response.Status !== expected.status) {
-    failures.push(`expected CloudFormation ${expected.status}, got ${response.Status}${response.Reason ? ` (${response.Reason})` : ''}`);
+  if (observed.result.status !== expect.stackStatus) failures.push(`expected stack ${expect.stackStatus}, got ${observed.result.status}`);
+  const association = sim.fake.association(ACTION);
+  const seen = association ? `${teamName(association.MpaTeamArn)} ${association.AssociationState}` : 'no association';
+  const wanted = expect.association ? `${teamName(expect.association.team)} ${expect.association.state}` : 'no association';
+  if (seen !== wanted) failures.push(`expected ${wanted}, the service has ${seen}`);
+  const outcomes = observed.newSessions.map(s => s.outcome);
+  if (JSON.stringify(outcomes) !== JSON.stringify(expect.newSessions)) {
+    failures.push(`expected new sessions [${expect.newSessions.join(', ')}], saw [${outcomes.join(', ')}]`);
   }
-  const association = fake.association();
-  const actual = association ? `${association.AssociationState} with ${association.MpaTeamArn}` : 'no association';
-  const wanted = expected.association ? `${expected.association.state} with ${expected.association.team}` : 'no association';
-  if (actual !== wanted) {
-    failures.push(`expected ${wanted}, the service has ${actual}`);
+  if (JSON.stringify(observed.mutatingCalls) !== JSON.stringify(expect.mutatingCalls)) {
+    failures.push(`expected calls that change the association [${expect.mutatingCalls.join(', ')}], saw [${observed.mutatingCalls.join(', ')}]`);
   }
-  if (JSON.stringify(calls) !== JSON.stringify(expected.mutatingCalls)) {
-    failures.push(`expected mutating calls [${expected.mutatingCalls.join(', ')}], got [${calls.join(', ')}]`);
-  }
-  if (expected.sessionOutcome !== undefined) {
-    const outcomes = sessions.map(s => s.outcome);
-    if (outcomes.length !== 1 || outcomes[0] !== expected.sessionOutcome) {
-      failures.push(`expected one approval session, ${expected.sessionOutcome}; got [${outcomes.join(', ')}]`);
-    }
-  }
-  if (expected.waited && run.polls < 2) {
-    failures.push(`expected the step to wait for the approvers (more than one poll), it completed after ${run.polls}`);
-  }
-  if (expected.status === 'FAILED' && response.Status === 'FAILED') {
-    if (sessions.length > 0 && !response.Reason?.includes(sessions[0].arn)) {
-      failures.push(`expected the reason to name the session ${sessions[0].arn}: ${response.Reason}`);
-    }
-    if (expected.reasonIncludes && !response.Reason?.includes(expected.reasonIncludes)) {
-      failures.push(`expected the reason to contain "${expected.reasonIncludes}": ${response.Reason}`);
-    }
-  }
-  for (const [key, value] of Object.entries(expected.data ?? {})) {
-    if (response.Data?.[key] !== value) {
-      failures.push(`expected Data.${key} ${JSON.stringify(value)}, got ${JSON.stringify(response.Data?.[key])}`);
+  const reasons = observed.result.requests.filter(r => r.outcome === 'FAILED').map(r => handlerReason(r.reason ?? ''));
+  for (const words of expect.reasonIncludes ?? []) {
+    if (reasons.length === 0 || !reasons.every(reason => reason.includes(words))) {
+      failures.push(`expected the failure reason to say "${words}": ${reasons.length ? reasons.map(r => `"${r}"`).join(' / ') : 'no request failed'}`);
     }
   }
   return failures;
 }
 
-function describeSynthesis(synth: SynthesizedAssociation, out: (line: string) => void): void {
-  out(`${synth.resourceCount} resources; the association is a ${synth.resourceType} with properties:`);
-  for (const [key, value] of Object.entries(synth.resourceProperties)) {
-    out(`  ${key.padEnd(24)} ${value}`);
+function observedSummary(sim: Simulation, observed: Observed): string {
+  const association = sim.fake.association(ACTION);
+  const sessions = observed.newSessions.length === 0
+    ? 'no new session'
+    : `${count(observed.newSessions.length, 'new session')}: ${observed.newSessions.map(s => `${sessionId(s.arn)} ${s.outcome}`).join(', ')}`;
+  return [
+    `stack ${observed.result.status}`,
+    association ? `${teamName(association.MpaTeamArn)} ${association.AssociationState}` : 'nothing associated',
+    sessions,
+    `calls that change the association: ${observed.mutatingCalls.join(', ') || 'none'}`,
+  ].join(' | ');
+}
+
+/** The resource's ownership record as the fake's SSM holds it now. */
+function ownershipRecord(sim: Simulation, stack: SimulatedStack, template: ExampleTemplate, recordsShown: Set<string>): string {
+  const name = recordName(ACTION, { stackId: stack.stackId, logicalId: template.logicalId });
+  const parameter = sim.fake.parameters().find(p => p.name === name);
+  if (!parameter) return 'ownership record: none (the SSM parameter is deleted)';
+  const record = parseRecord(parameter.value);
+  if (!record) return `ownership record: ${name} holds something else: ${parameter.value.slice(0, 80)}`;
+  const holds = record.team ? `holds ${teamName(record.team)} (${record.origin === 'created' ? 'associated by this library' : 'found associated'})` : 'holds no team';
+  const change = record.change;
+  const latest = change
+    ? `; latest change: ${change.type}${change.rollbackOf ? ' rolling back the failed one' : ''}, ${change.outcome ?? 'not finished'}`
+      + `${change.calls.length ? `, ${change.calls.map(c => `${c.operation} ${teamName(c.team)}${c.session ? ` (session ${sessionId(c.session)})` : ''}`).join(', ')}` : ', no call'}`
+    : '';
+  const where = recordsShown.has(name) ? '' : ` (SSM parameter ${name})`;
+  recordsShown.add(name);
+  return `ownership record${where}: ${holds}${latest}`;
+}
+
+/** The physical names of the handler's two functions (index.onEvent, index.isComplete), as deployed. */
+function handlerFunctionNames(stack: SimulatedStack, template: ExampleTemplate): Set<string> {
+  const names = new Set<string>();
+  for (const [logicalId, resource] of Object.entries(template.template.template.Resources)) {
+    const handler = resource.Properties?.Handler;
+    if (resource.Type === 'AWS::Lambda::Function' && (handler === 'index.onEvent' || handler === 'index.isComplete')) {
+      const deployed = stack.resource(logicalId);
+      if (deployed) names.add(deployed.physicalId);
+    }
   }
-  out(`Provider: isComplete every ${synth.queryIntervalSeconds} s, waiter total timeout ${synth.totalTimeoutSeconds} s; `
-    + `custom resource ServiceTimeout ${synth.serviceTimeoutSeconds} s (CloudFormation's limit is 3600 s)`);
+  return names;
 }
 
-function pendingSession(fake: FakeControlPlane): boolean {
-  return fake.association()?.MpaStatus?.Status === 'PENDING';
+function report(out: (line: string) => void, seconds: number, step: DemoStep, failures: readonly string[], summary: readonly string[]): void {
+  const head = `  -> ${failures.length === 0 ? 'ok' : 'FAILED'} (${clock(seconds * 1000)} simulated)`;
+  wrap(failures.length === 0 ? `${head}: ${step.conclusion}` : `${head}:`, WIDTH, '     ').forEach(line => out(line));
+  for (const failure of failures) wrap(`- ${failure}`, WIDTH - 5, '  ').forEach(line => out(`     ${line}`));
+  for (const line of summary) wrap(line, WIDTH - 5, '  ').forEach(l => out(`     ${l}`));
 }
 
-/**
- * A fresh copy of the handler module: it builds its SDK client once per module
- * instance, from the environment at the first call. The bundle loads node:http
- * with a dynamic import(), so it runs in plain Node.js (and Lambda), not inside
- * a jest sandbox without --experimental-vm-modules.
- */
-function loadHandler(file: string): ProviderUserFunctions {
-  delete require.cache[require.resolve(file)];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file) as ProviderUserFunctions;
+function summarize(out: (line: string) => void, steps: readonly DemoStep[], reports: readonly StepReport[], seconds: number,
+  realMs: number, ok: boolean, failures: readonly string[], stopped: string | undefined): void {
+  out('');
+  out('== Summary ==');
+  const titleWidth = Math.max(...steps.map(s => s.title.length));
+  reports.forEach((r, i) => out(`  ${(r.failures.length === 0 ? 'ok' : 'FAILED').padEnd(6)} ${i + 1}. ${r.title.padEnd(titleWidth)}  ${clock(r.seconds * 1000).padStart(8)}`));
+  out(`  ${''.padEnd(6)} ${'total (simulated time, the sum of the steps)'.padEnd(titleWidth + 3)}  ${clock(seconds * 1000).padStart(8)}`);
+  out(`  Real time: ${(realMs / 1000).toFixed(1)} s.`);
+  out('');
+  out('When nobody decides within approvalTimeout:');
+  [
+    '- a Create or an Update fails; CloudFormation rolls it back, and the rollback cancels the session the failed change opened, '
+      + 'so that nothing takes effect behind the stack\'s back; the next deployment asks again (steps 4 and 5 show an Update);',
+    '- a Delete fails and leaves its session open, since CloudFormation never rolls a delete back; deleting again resumes that '
+      + 'session instead of asking the approvers again (steps 6 and 7).',
+  ].forEach(text => wrap(text, WIDTH - 2, '  ').forEach(line => out(`  ${line}`)));
+  out('');
+  if (ok) {
+    out(`All ${steps.length} steps behaved as expected.`);
+    return;
+  }
+  out(`FAILED: ${stopped && reports.length < steps.length ? `${stopped}; ` : ''}${count(failures.length, 'unmet expectation')}:`);
+  failures.forEach(failure => wrap(`- ${failure}`, WIDTH - 2, '    ').forEach(line => out(`  ${line}`)));
 }
 
-/** Sets environment variables; the returned function puts the previous values back. */
-function setEnvironment(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map(key => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) {
-        delete process.env[key];
-      } else {
-        process.env[key] = value;
+function parseJson(line: string): Record<string, unknown>[] {
+  try {
+    const value = JSON.parse(line) as unknown;
+    return value !== null && typeof value === 'object' ? [value as Record<string, unknown>] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The synthesized cloud assemblies live in the system's temporary directory: remove them. */
+function removeCloudAssemblies(templates: Templates): void {
+  for (const { template } of Object.values(templates) as ExampleTemplate[]) {
+    for (const assetPath of template.assets.values()) {
+      const assembly = path.dirname(assetPath);
+      if (path.dirname(assembly) === fs.realpathSync(os.tmpdir()) || path.dirname(assembly) === os.tmpdir()) {
+        fs.rmSync(assembly, { recursive: true, force: true });
       }
     }
-  };
+  }
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+const USAGE = 'usage: npm run demo [-- --raw-logs]';
+
+/** The command line: `--raw-logs`, or nothing. */
+export function parseArguments(argv: readonly string[]): DemoOptions {
+  const unknown = argv.filter(arg => arg !== '--raw-logs');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (${USAGE})`);
+  return { rawLogs: argv.includes('--raw-logs') };
 }
 
-if (require.main === module) {
-  // DEMO_POLL_INTERVAL_MS lets the test run the real command faster.
-  const pollIntervalMs = process.env.DEMO_POLL_INTERVAL_MS ? Number(process.env.DEMO_POLL_INTERVAL_MS) : undefined;
-  runDemo({ pollIntervalMs, rawHandlerLogs: process.argv.includes('--raw-logs') })
-    .then(result => {
-      process.exitCode = result.ok ? 0 : 1;
-    })
+/** The command line's entry point (demo/start.js): exit code 0 when every step behaved, 1 otherwise, 2 for a bad option. */
+export function main(argv: readonly string[]): void {
+  let options: DemoOptions;
+  try {
+    options = parseArguments(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  runDemo(options)
+    .then(result => { process.exitCode = result.ok ? 0 : 1; })
     .catch((error: unknown) => {
-      process.stderr.write(`The demo could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(`FAILED: the demo could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
       process.exitCode = 1;
     });
 }

@@ -1,0 +1,35 @@
+'use strict';
+/**
+ * `npm run demo` starts here. The demo loads some hundred TypeScript files (the
+ * construct, the handler sources, the harness, the fake); ts-node's compiler
+ * takes seconds to transpile them, esbuild (already here to bundle the handler)
+ * a fraction of that. Types are checked by `npx projen typecheck:test`, not here.
+ */
+const fs = require('node:fs');
+const esbuild = require('esbuild');
+
+process.setSourceMapsEnabled(true);
+
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = esbuild.transformSync(fs.readFileSync(filename, 'utf8'), {
+    loader: 'ts',
+    format: 'cjs',
+    target: 'node20',
+    sourcefile: filename,
+    sourcemap: 'inline',
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: true } },
+  });
+  module._compile(code, filename);
+};
+
+// The handler bundle loads node:http with import(), which the harness compiles with
+// vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER; Node flags that as experimental on first use,
+// and the notice would land in the handler's log. Every other warning is printed as usual.
+const printWarning = process.listeners('warning')[0];
+process.removeAllListeners('warning');
+process.on('warning', warning => {
+  if (warning.name === 'ExperimentalWarning' && warning.message.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+  if (printWarning) printWarning(warning);
+});
+
+require('./run-demo.ts').main(process.argv.slice(2));
