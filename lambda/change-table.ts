@@ -186,7 +186,7 @@ export const CHANGE_TABLE: readonly Row[] = [
     id: 'delete-nothing-associated',
     says: 'Delete, nothing associated: done.',
     when: v => isType('Delete')(v) && association(v) === undefined,
-    then: () => release('nothing is associated'),
+    then: () => release('nothing is associated (any more)'),
   },
   {
     id: 'delete-holds-nothing',

@@ -51,7 +51,7 @@ export function notApprovedReason(view: ChangeView, ended: ChangeSession, held: 
 export function timeoutReason(view: ChangeView, waitingFor: string, session: string | undefined, progress?: string): string {
   const { request } = view;
   const seconds = Math.round(request.approvalTimeoutMs / 1000);
-  const on = session ? ` (session ${session}${progress ? `: ${progress}` : ''})` : '';
+  const on = session ? `: session ${session} ${progress ? `has ${progress}` : 'is still pending'}` : '';
   const head = `Timed out after ${seconds} s (approvalTimeout) waiting for ${waitingFor}${on}.`;
   if (request.type === 'Delete') {
     return session

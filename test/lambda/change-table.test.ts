@@ -168,7 +168,7 @@ describe('Delete', () => {
     expect(step(view(late))).toEqual({ row: 'delete-wait/timeout', kind: 'read-session', session: S1 });
     const s = step(view({ ...late, sessions: [[S1, { status: 'PENDING', approvals: 1, threshold: 2, expiresAt: '2026-12-02T10:00:00.000Z' }]] }));
     expect(s).toMatchObject({ row: 'delete-wait/timeout', kind: 'fail' });
-    expect(s.kind === 'fail' && s.reason).toContain(`(session ${S1}: 1 of 2 approvals, expires 2026-12-02T10:00:00.000Z)`);
+    expect(s.kind === 'fail' && s.reason).toContain(`: session ${S1} has 1 of 2 approvals, expires 2026-12-02T10:00:00.000Z.`);
     expect(s.kind === 'fail' && s.reason).toContain('delete the stack again to keep waiting on it; the approvers are not asked again');
   });
 
