@@ -195,6 +195,16 @@ describe('a FAILED reason is the handler\'s message and a true Logs: line, nothi
     expect(message).toContain('grantHandlerAccessToTeamsOf');
   });
 
+  test('SSM denies the ownership record (an SCP, say): names the parameter and what to check', async () => {
+    env.sim.fake.injectFault({ operation: 'GetParameter', kind: 'accessDenied' });
+    const stack = new SimulatedStack(env.sim, 'Payments');
+    const failures = watchFailures(stack, teamFromParameter);
+    expect((await stack.create(teamFromParameter())).status).toBe('ROLLBACK_COMPLETE');
+    const message = theFailure(failures);
+    expect(message).toMatch(/^Could not read the ownership record \/cdk-mpa-team-association\/IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE\/Payments\/\S+ in SSM Parameter Store \(AccessDeniedException: /);
+    expect(message).toContain('Check the handler role\'s ssm permissions on it');
+  });
+
   test('an unexpected error (a bug; here a carried change that lost its resource): one line naming it, nothing of its stack', async () => {
     const corrupted: UserFunctions = {
       onEvent,
