@@ -23,6 +23,11 @@ export class CallBudget {
     return Math.max(0, this.deadline - this.clock.now());
   }
 
+  /** A share of this budget for calls that must leave time for the rest of the poll: its deadline at most `ms` from now. */
+  within(ms: number): CallBudget {
+    return new CallBudget(this.clock, Math.min(this.deadline, this.clock.now() + ms), this.options);
+  }
+
   /** The signal for one attempt that starts now: aborts at the deadline or after the attempt timeout, whichever is first. */
   attemptSignal(): AbortSignal {
     return this.clock.abortAt(Math.min(this.deadline, this.clock.now() + (this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS)));

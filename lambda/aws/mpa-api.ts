@@ -16,6 +16,14 @@ import type { CallBudget } from './call-budget';
  * rules have it (`mpa.<region>.<dualStackDnsSuffix>`, `mpa-fips.` with FIPS).
  */
 export class MpaApi {
+  /**
+   * What MPA answers only informs the lifecycle (is the team active, how far is the
+   * approval, why did a session end) or can wait for the next poll (a cancellation):
+   * an MPA that hangs or throttles may not take the whole poll, whose control-plane
+   * calls must still fit. One attempt (10 s) and a retry.
+   */
+  static readonly CALL_SHARE_MS = 15_000;
+
   constructor(private readonly client: PaymentCryptographyClient, private readonly budget: CallBudget) {}
 
   async getSession(sessionArn: string): Promise<SessionDetail> {
@@ -39,7 +47,7 @@ export class MpaApi {
     const config = this.client.config;
     const useFips = await config.useFipsEndpoint();
     const { url, region } = mpaEndpoint(arn, useFips, process.env.AWS_ENDPOINT_URL_MPA);
-    return this.budget.run(operation, async signal => {
+    return this.budget.within(MpaApi.CALL_SHARE_MS).run(operation, async signal => {
       const basePath = url.pathname.replace(/\/$/, '');
       const unsigned = new HttpRequest({
         method,

@@ -102,6 +102,15 @@ describe('each attempt gets a signal at the earlier of the deadline and its own 
     expect(budget.remainingMs).toBe(0);
   });
 
+  test('a share of the budget ends at the earlier of its own length and the budget\'s deadline', async () => {
+    const budget = new CallBudget(clock, START + 60 * SECOND, { random: () => 0.5 });
+    const hung = service(clock, () => ({ afterMs: Infinity }));
+    await expect(budget.within(15 * SECOND).run('GetApprovalTeam', hung.call)).rejects.toThrow(BudgetExhaustedError);
+    expect(clock.now()).toBe(START + 15 * SECOND);
+    expect(budget.remainingMs).toBe(45 * SECOND);
+    expect(budget.within(60 * SECOND).deadline).toBe(START + 60 * SECOND);
+  });
+
   test('running out of time is transient: the change waits for the next poll rather than failing', () => {
     expect(isTransient(new BudgetExhaustedError('GetParameter'))).toBe(true);
   });
