@@ -88,40 +88,47 @@ const DEPENDENT_PERMISSIONS: Record<string, string[]> = {
   GetMpaTeamAssociation: [],
 };
 
+/** A service's own words, quoted inside a reason's parentheses: on one line, without a closing period. */
+function quoted(detail: string, max = 400): string {
+  return truncate(detail.replace(/\s+/g, ' ').trim().replace(/\.+$/, ''), max);
+}
+
 /**
  * Turns an error that waiting cannot fix (AccessDenied, Validation, quota, or
- * anything unmodelled) into a failure that names the operation and, for
- * AccessDenied, the permissions involved.
+ * anything unmodelled) into a failure of two sentences: what the service
+ * refused and why, in its own words, then what to do. AccessDenied names the
+ * permissions involved.
  */
 export function permanentFailure(operation: string, error: unknown, subject: string): AssociationFailure {
   const name = errorName(error);
-  const detail = errorMessage(error);
+  const said = quoted(errorMessage(error));
   switch (name) {
     case 'AccessDeniedException': {
       const permissions = [`payment-cryptography:${operation}`, ...(DEPENDENT_PERMISSIONS[operation] ?? [])].join(', ');
       return new AssociationFailure(
-        `${operation} was denied (AccessDeniedException) for ${subject}: the handler role needs ${permissions} `
-        + 'on the associated approval team (for a team of another account or region, call grantHandlerAccessToTeamsOf with it). '
-        + `Service said: ${detail}. Nothing was changed.`);
+        `${operation} was denied (AccessDeniedException) for ${subject}: the service refused the call (IAM said: ${said}). `
+        + `The handler role needs ${permissions} on that approval team and its sessions: for a team of another account or region, `
+        + 'call grantHandlerAccessToTeamsOf with its ARN (a permissions boundary or an SCP may deny it too).');
     }
     case 'ValidationException':
-      return new AssociationFailure(`${operation} was rejected as invalid (ValidationException) for ${subject}: ${detail}. Nothing was changed.`);
+      return new AssociationFailure(`${operation} was rejected as invalid (ValidationException) for ${subject}: the service refused the call `
+        + `(it said: ${said}). Fix the value it names, then deploy again.`);
     case 'ServiceQuotaExceededException':
-      return new AssociationFailure(`${operation} exceeded a service quota (ServiceQuotaExceededException) for ${subject}: ${detail}. `
-        + 'Raise the quota or free capacity, then retry. Nothing was changed.');
+      return new AssociationFailure(`${operation} exceeded a service quota (ServiceQuotaExceededException) for ${subject}: the service refused `
+        + `the call (it said: ${said}). Raise the quota or free capacity, then deploy again.`);
     default:
-      return new AssociationFailure(`${operation} failed for ${subject} with ${name}: ${detail}.`);
+      return new AssociationFailure(`${operation} failed for ${subject} with ${name} (${said}). Deploy again to retry.`);
   }
 }
 
 /**
  * What an entry point throws: an AssociationFailure as it is, anything else (a bug,
- * an unexpected error) as a one-line failure that names it, so that the reason never
- * carries a minified stack. The full error goes to the log.
+ * an unexpected error) as a two-sentence failure that names it, so that the reason
+ * never carries a minified stack. The full error goes to the log.
  */
 export function reportable(error: unknown): AssociationFailure {
   if (error instanceof AssociationFailure) return error;
   console.log(JSON.stringify({ level: 'error', event: 'unexpected-error', error: errorName(error), stack: (error as Error)?.stack }));
-  return new AssociationFailure(`Unexpected ${errorName(error)} in the handler: ${errorMessage(error).slice(0, 300)}. `
-    + 'Nothing more was changed; the handler\'s log has the details. Retry the deployment.');
+  return new AssociationFailure(`Unexpected ${errorName(error)} in the handler (${quoted(errorMessage(error), 300)}); `
+    + 'nothing more was changed, and the handler\'s log has its stack. Retry the deployment.');
 }

@@ -55,7 +55,8 @@ export class ControlPlane {
       // Nothing to remove: what a disassociation wanted is already the case.
       if (isResourceNotFound(error) && operation === 'DisassociateMpaTeam') return { answer: 'accepted' };
       if (isTransient(error) || isAbortLike(error)) return { answer: 'lost', error: (error as Error)?.name ?? 'Error' };
-      throw permanentFailure(operation, error, `action ${action}${operation === 'AssociateMpaTeam' ? ` and team ${team}` : ''}`);
+      // Disassociate: the team associated now, against which IAM authorizes the call.
+      throw permanentFailure(operation, error, `action ${action} and team ${team}`);
     }
   }
 }

@@ -111,7 +111,8 @@ const MAX_UPDATE_ATTEMPTS = 3;
 /** Transient errors stay transient (the poll tries again later); the rest fail the change, naming the parameter. */
 function storeFailure(verb: string, name: string, error: unknown): unknown {
   if (isTransient(error)) return error;
-  return new AssociationFailure(`Could not ${verb} the ownership record ${name} in SSM Parameter Store (${errorName(error)}: `
-    + `${errorMessage(error).slice(0, 200)}). The handler needs it to know which resource manages the action; `
-    + 'nothing was changed. Check the handler role\'s ssm permissions and, in a VPC, the SSM endpoint.');
+  const said = errorMessage(error).replace(/\s+/g, ' ').trim().replace(/\.+$/, '').slice(0, 200);
+  return new AssociationFailure(`Could not ${verb} the ownership record ${name} in SSM Parameter Store (${errorName(error)}: ${said}), `
+    + 'which tells the handler which resource manages the action. Check the handler role\'s ssm permissions on it and, in a VPC, '
+    + 'the route to the SSM endpoint, then deploy again.');
 }

@@ -1,14 +1,14 @@
 /**
  * Bad resource properties at run time (a hand-written or older template): every
  * property, on Create and on Update, fails in onEvent naming the property,
- * before a single call. A Delete with properties it cannot read succeeds
- * without calling anything: failing would block the stack's deletion for good,
- * and removing without knowing which team the resource owns could remove
- * someone else's (on-event.ts).
+ * before a single call. A Delete never fails on its properties (that would
+ * block the stack's deletion for good): it acts on the team its ownership
+ * record holds, and with an action it cannot read it calls nothing at all
+ * (provider-request.ts).
  */
 import { ACTION, PHYSICAL_ID, TEAM_A, TEAM_B, createEvent, deleteEvent, updateEvent } from '../fixtures/cloudformation-events';
 import { useHandlerTestEnvironment } from '../fixtures/handler-environment';
-import { deliver, endCase, expectInvariants, propsFor } from '../fixtures/invariants';
+import { createdThroughHandler, deliver, endCase, expectInvariants, mutatingCallsReached, propsFor, resolveEachSession } from '../fixtures/invariants';
 import { CREATE_FAILED_MARKER } from '../harness/provider-framework-runtime';
 
 const env = useHandlerTestEnvironment(endCase);
@@ -32,7 +32,6 @@ const BAD_PROPERTIES: ReadonlyArray<readonly [Record<string, string | undefined>
   [{ PollIntervalSeconds: '0' }, 'PollIntervalSeconds'],
   [{ PollIntervalSeconds: '301' }, 'PollIntervalSeconds'],
   [{ ApprovalTimeoutSeconds: '60', PollIntervalSeconds: '120' }, 'PollIntervalSeconds'],
-  [{ RemovalPolicy: 'snapshot' }, 'RemovalPolicy'],
   [{ ReportApprovalProgress: 'yes' }, 'ReportApprovalProgress'],
 ];
 
@@ -78,25 +77,38 @@ describe('Update whose old properties cannot be read: the resource is taken to h
     expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 0 });
   });
 
-  // issue 8 changes this
-  test('another team is associated: FAILED naming it as not this resource\'s; nothing changed', async () => {
+  test('another team is associated: FAILED naming it as not this resource\'s, and how to adopt it; nothing changed', async () => {
     const run = await deliver(env, updateEvent(propsFor(TEAM_B), unreadableOld));
     expect(run.response.Status).toBe('FAILED');
-    expect(run.response.Reason).toContain(`is associated with approval team ${TEAM_A}, which this resource did not associate`);
+    expect(run.response.Reason).toContain(`${ACTION} is associated with team ${TEAM_A}, not with this resource's team (it holds no team and asks for ${TEAM_B})`);
+    expect(run.response.Reason).toContain(`set mpaTeamArn to ${TEAM_A} to adopt it`);
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
     expectInvariants(run, env.fake, { ownedTeams: [TEAM_B], maxMutatingCalls: 0 });
   });
 });
 
-describe('Delete with properties it cannot read (A associated)', () => {
-  beforeEach(() => env.fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' }));
+const ACTION_UNREADABLE = BAD_PROPERTIES.filter(([, property]) => property === 'Action');
+const ACTION_READABLE = BAD_PROPERTIES.filter(([, property]) => property !== 'Action');
 
-  test.each(BAD_PROPERTIES)('%j: SUCCESS without a single call; the association stays', async (override) => {
+describe('Delete with properties it cannot read, of a resource that created A', () => {
+  test.each(ACTION_UNREADABLE)('%j: SUCCESS without a single call (which association is unknown); A stays', async (override) => {
+    const created = await createdThroughHandler(env, TEAM_A);
     const run = await deliver(env, deleteEvent(propsFor(TEAM_A, override)));
     expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
-    expect(env.fake.requests).toEqual([]);
+    expect(env.fake.requests.slice(created.requests)).toEqual([]);
     expect(env.fake.association()).toMatchObject({ MpaTeamArn: TEAM_A, AssociationState: 'ACTIVE' });
-    expect(env.logs.lines()).toContainEqual(expect.objectContaining({ event: 'delete-skipped' }));
-    expectInvariants(run, env.fake, { ownedTeams: [], maxMutatingCalls: 0 });
+    const deleteLine = env.logs.lines().find(line => line.event === 'request' && line.requestType === 'Delete');
+    expect(deleteLine).toBeDefined();
+    expect(deleteLine.action).toBeUndefined();
+    expectInvariants(run, env.fake, { ownedTeams: [], maxMutatingCalls: 0, since: created });
+  });
+
+  test.each(ACTION_READABLE)('%j: the bad value is ignored; A, which its record says it created, is removed once approved: SUCCESS', async (override) => {
+    const created = await createdThroughHandler(env, TEAM_A);
+    const run = await deliver(env, deleteEvent(propsFor(TEAM_A, override)), { betweenPolls: resolveEachSession(env.fake, 'approve') });
+    expect(run.response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: undefined });
+    expect(mutatingCallsReached(env.fake, created)).toEqual(['DisassociateMpaTeam']);
+    expect(env.fake.association()).toBeUndefined();
+    expectInvariants(run, env.fake, { ownedTeams: [TEAM_A], maxMutatingCalls: 1, since: created });
   });
 });

@@ -54,11 +54,12 @@ describe('reading errors', () => {
 });
 
 describe('reasons CloudFormation shows', () => {
-  test('AccessDenied names the operation, the subject and every permission involved', () => {
-    const failure = permanentFailure('AssociateMpaTeam', named('AccessDeniedException', { message: 'not authorized' }), 'action X and team T');
-    expect(failure.message).toBe('AssociateMpaTeam was denied (AccessDeniedException) for action X and team T: the handler role needs '
-      + 'payment-cryptography:AssociateMpaTeam, mpa:StartSession, mpa:CancelSession, mpa:GetApprovalTeam on the associated approval team '
-      + '(for a team of another account or region, call grantHandlerAccessToTeamsOf with it). Service said: not authorized. Nothing was changed.');
+  test('AccessDenied names the operation, the subject, IAM\'s words, every permission involved and the grant for another account', () => {
+    const failure = permanentFailure('AssociateMpaTeam', named('AccessDeniedException', { message: 'not authorized.' }), 'action X and team T');
+    expect(failure.message).toBe('AssociateMpaTeam was denied (AccessDeniedException) for action X and team T: the service refused the call '
+      + '(IAM said: not authorized). The handler role needs payment-cryptography:AssociateMpaTeam, mpa:StartSession, mpa:CancelSession, '
+      + 'mpa:GetApprovalTeam on that approval team and its sessions: for a team of another account or region, call '
+      + 'grantHandlerAccessToTeamsOf with its ARN (a permissions boundary or an SCP may deny it too).');
     expect(permanentFailure('DisassociateMpaTeam', named('AccessDeniedException'), 's').message)
       .toContain('payment-cryptography:DisassociateMpaTeam, mpa:StartSession, mpa:CancelSession on');
     expect(permanentFailure('GetMpaTeamAssociation', named('AccessDeniedException'), 's').message)
@@ -67,11 +68,22 @@ describe('reasons CloudFormation shows', () => {
 
   test('Validation and quota errors say what to do; anything else names the error', () => {
     expect(permanentFailure('AssociateMpaTeam', named('ValidationException', { message: 'bad team' }), 's').message)
-      .toBe('AssociateMpaTeam was rejected as invalid (ValidationException) for s: bad team. Nothing was changed.');
+      .toBe('AssociateMpaTeam was rejected as invalid (ValidationException) for s: the service refused the call (it said: bad team). '
+        + 'Fix the value it names, then deploy again.');
     expect(permanentFailure('AssociateMpaTeam', named('ServiceQuotaExceededException', { message: 'too many' }), 's').message)
-      .toContain('Raise the quota or free capacity, then retry. Nothing was changed.');
+      .toBe('AssociateMpaTeam exceeded a service quota (ServiceQuotaExceededException) for s: the service refused the call (it said: too many). '
+        + 'Raise the quota or free capacity, then deploy again.');
     expect(permanentFailure('AssociateMpaTeam', named('WeirdException', { message: 'odd' }), 's').message)
-      .toBe('AssociateMpaTeam failed for s with WeirdException: odd.');
+      .toBe('AssociateMpaTeam failed for s with WeirdException (odd). Deploy again to retry.');
+  });
+
+  test('the service\'s words are quoted on one line, without their closing period, and cut at 400 characters', () => {
+    const message = permanentFailure('GetMpaTeamAssociation', named('ValidationException', { message: `line one.\n  line two${'x'.repeat(500)}...` }), 's').message;
+    const said = /\(it said: (.*)\)\. Fix/.exec(message)![1];
+    expect(said).toHaveLength(400);
+    expect(said.startsWith('line one. line twox')).toBe(true);
+    expect(said.endsWith('...')).toBe(true);
+    expect(permanentFailure('GetMpaTeamAssociation', named('ValidationException', { message: 'ends here..' }), 's').message).toContain('(it said: ends here)');
   });
 
   test('a reason is cut to stay inside CloudFormation\'s 4096-byte response, and kept on one line', () => {
@@ -95,7 +107,8 @@ describe('reasons CloudFormation shows', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const failure = reportable(new TypeError('Cannot read properties of undefined (reading \'x\')'));
     expect(failure).toBeInstanceOf(AssociationFailure);
-    expect(failure.message).toContain('Unexpected TypeError in the handler: Cannot read properties of undefined');
+    expect(failure.message).toBe('Unexpected TypeError in the handler (Cannot read properties of undefined (reading \'x\')); '
+      + 'nothing more was changed, and the handler\'s log has its stack. Retry the deployment.');
     expect(log.mock.calls[0][0]).toContain('"stack"');
     log.mockRestore();
     const known = new AssociationFailure('known');

@@ -1,4 +1,9 @@
-import { mpaEndpoint, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
+import { Readable } from 'node:stream';
+import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+import { CallBudget } from '../../../lambda/aws/call-budget';
+import { MpaApi, mpaEndpoint, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
+import { systemClock } from '../../../lambda/clock';
 
 const US_EAST_1_SESSION = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/s-1';
 
@@ -67,5 +72,61 @@ describe('reading MPA answers leniently', () => {
 
   test('GetApprovalTeam without a status reads as UNKNOWN', () => {
     expect(summarizeTeam({}).status).toBe('UNKNOWN');
+  });
+});
+
+describe('the real client\'s configuration decides FIPS; the ARN decides region and host', () => {
+  const SESSION = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/s-1';
+  const GOV_SESSION = 'arn:aws-us-gov:mpa:us-gov-west-1:111122223333:session/team-a/s-1';
+  const saved = { fips: process.env.AWS_USE_FIPS_ENDPOINT, endpoint: process.env.AWS_ENDPOINT_URL_MPA };
+  afterEach(() => {
+    for (const [name, value] of [['AWS_USE_FIPS_ENDPOINT', saved.fips], ['AWS_ENDPOINT_URL_MPA', saved.endpoint]] as const) {
+      if (value === undefined) delete process.env[name]; else process.env[name] = value;
+    }
+  });
+
+  /** GetSession through MpaApi with a client of the Lambda's region (eu-west-1), built with the environment as it is; the request as sent. */
+  async function sentFor(sessionArn: string): Promise<HttpRequest> {
+    const sent: HttpRequest[] = [];
+    const client = new PaymentCryptographyClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret' },
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async (request: HttpRequest) => {
+          sent.push(request);
+          return { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{"Status":"PENDING"}')]) }) };
+        },
+      } as any,
+    });
+    await new MpaApi(client, new CallBudget(systemClock, Date.now() + 10_000)).getSession(sessionArn);
+    client.destroy();
+    return sent[0];
+  }
+
+  const signingScope = (request: HttpRequest) => /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(request.headers.authorization)?.slice(1);
+
+  test('AWS_USE_FIPS_ENDPOINT unset: mpa.us-east-1.api.aws, signed for us-east-1 mpa, from a Lambda in eu-west-1', async () => {
+    delete process.env.AWS_USE_FIPS_ENDPOINT;
+    delete process.env.AWS_ENDPOINT_URL_MPA;
+    const request = await sentFor(SESSION);
+    expect(`${request.protocol}//${request.hostname}${request.path}`).toBe(`https://mpa.us-east-1.api.aws/sessions/${encodeURIComponent(SESSION)}`);
+    expect(signingScope(request)).toEqual(['us-east-1', 'mpa']);
+  });
+
+  test('AWS_USE_FIPS_ENDPOINT=true: mpa-fips.us-east-1.api.aws, still signed for us-east-1', async () => {
+    process.env.AWS_USE_FIPS_ENDPOINT = 'true';
+    delete process.env.AWS_ENDPOINT_URL_MPA;
+    const request = await sentFor(SESSION);
+    expect(request.hostname).toBe('mpa-fips.us-east-1.api.aws');
+    expect(signingScope(request)).toEqual(['us-east-1', 'mpa']);
+  });
+
+  test('AWS_USE_FIPS_ENDPOINT=true and a GovCloud session: mpa-fips.us-gov-west-1.api.aws, signed for us-gov-west-1', async () => {
+    process.env.AWS_USE_FIPS_ENDPOINT = 'true';
+    delete process.env.AWS_ENDPOINT_URL_MPA;
+    const request = await sentFor(GOV_SESSION);
+    expect(request.hostname).toBe('mpa-fips.us-gov-west-1.api.aws');
+    expect(signingScope(request)).toEqual(['us-gov-west-1', 'mpa']);
   });
 });
