@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CallBudget } from './aws/call-budget';
 import type { ControlPlane } from './aws/control-plane';
 import type { MpaApi } from './aws/mpa-api';
@@ -184,7 +185,7 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       }
       // Recorded before it is sent: if this invocation ends before the answer is saved,
       // the next poll knows a call may have opened a session.
-      const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost' };
+      const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost', sender: randomUUID().slice(0, 8) };
       const intended = await recordCall(view, services, sent);
       if (intended.change?.requestId !== request.requestId) {
         // A newer request began between this poll's read and its call: leave it to the next poll (which stops).

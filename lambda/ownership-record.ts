@@ -49,6 +49,12 @@ export interface CallRecord {
   readonly answer: 'accepted' | 'conflict' | 'lost';
   /** The approval session the answer named, or that was found pending after a lost answer. */
   readonly session?: string;
+  /**
+   * Which sending this is, drawn at random when the call is sent: two copies of one
+   * request (CloudFormation delivers at least once) may send the same call in the
+   * same millisecond, and each copy's answer must not replace the other's.
+   */
+  readonly sender?: string;
 }
 
 export interface InheritedSession {
@@ -112,7 +118,14 @@ function parseChange(raw: any): ChangeRecord | undefined {
   const calls: CallRecord[] = (Array.isArray(raw.calls) ? raw.calls : []).flatMap((call: any) =>
     isOperation(call?.operation) && typeof call.team === 'string' && typeof call.at === 'number'
       && ['accepted', 'conflict', 'lost'].includes(call.answer)
-      ? [{ operation: call.operation, team: call.team, at: call.at, answer: call.answer, session: stringOrUndefined(call.session) }]
+      ? [{
+        operation: call.operation,
+        team: call.team,
+        at: call.at,
+        answer: call.answer,
+        session: stringOrUndefined(call.session),
+        sender: stringOrUndefined(call.sender),
+      }]
       : []);
   const inherited: InheritedSession[] = (Array.isArray(raw.inherited) ? raw.inherited : []).flatMap((entry: any) =>
     typeof entry?.session === 'string' && isOperation(entry.operation) && typeof entry.team === 'string'
@@ -141,11 +154,23 @@ function stringOrUndefined(value: unknown): string | undefined {
 }
 
 /**
- * Adds or updates a call in a change. Calls are keyed by operation, team and
- * time, so that two copies of one request (CloudFormation delivers at least
- * once) that write at nearly the same moment keep each other's calls.
+ * Adds or updates a call in a change. Calls are keyed by operation, team, time
+ * and sender, so that two copies of one request (CloudFormation delivers at least
+ * once) that send and write at the same moment keep each other's calls.
+ *
+ * A call is sent again only after a poll has read the world since it was sent: an
+ * earlier sending of the same call whose answer was lost and which showed neither a
+ * session nor an effect in that read did nothing. Only the latest few such sendings
+ * are kept (enough for copies of the request sending at once), so that a throttling
+ * storm, one lost call per poll, cannot outgrow the record's 4 KB.
  */
 export function withCall(change: ChangeRecord, call: CallRecord): ChangeRecord {
-  const others = change.calls.filter(c => !(c.operation === call.operation && c.team === call.team && c.at === call.at));
-  return { ...change, calls: [...others, call].sort((a, b) => a.at - b.at) };
+  const sameSending = (c: CallRecord) => c.operation === call.operation && c.team === call.team && c.at === call.at && c.sender === call.sender;
+  const calls = [...change.calls.filter(c => !sameSending(c)), call].sort((a, b) => a.at - b.at);
+  const unanswered = calls.filter(c => c.answer === 'lost' && c.session === undefined && c.operation === call.operation && c.team === call.team);
+  const forgotten = new Set(unanswered.slice(0, Math.max(0, unanswered.length - MAX_UNANSWERED_SENDINGS)));
+  return { ...change, calls: calls.filter(c => !forgotten.has(c)) };
 }
+
+/** Sendings of one call whose answers were lost, kept per operation and team. */
+const MAX_UNANSWERED_SENDINGS = 3;
