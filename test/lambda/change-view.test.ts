@@ -91,10 +91,12 @@ describe('the sessions of a change', () => {
   });
 
   test('calls refused or lost open no session; resumed sessions count as the change\'s own', () => {
-    const mine = record({ change: change('Delete', {
-      calls: [call('DisassociateMpaTeam', TEAM_A, 'conflict'), call('DisassociateMpaTeam', TEAM_A, 'lost')],
-      inherited: [inherited(S2, 'resume'), inherited(S1, 'cancel')],
-    }) });
+    const mine = record({
+      change: change('Delete', {
+        calls: [call('DisassociateMpaTeam', TEAM_A, 'conflict'), call('DisassociateMpaTeam', TEAM_A, 'lost')],
+        inherited: [inherited(S2, 'resume'), inherited(S1, 'cancel')],
+      }),
+    });
     expect(changeSessions(view({ request: request('Delete'), mine })).map(s => s.session)).toEqual([S2]);
   });
 

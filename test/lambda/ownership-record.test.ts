@@ -3,8 +3,13 @@ import { ACTION, RESOURCE, S1, S2, T0, TEAM_A, TEAM_B, call, change, inherited, 
 
 const FORMAT = 'cdk-mpa-team-association/ownership-record@1';
 /** The text of a stored record whose change has these members replaced. */
-const stored = (changes: object) => JSON.stringify({ format: FORMAT, resource: RESOURCE, team: TEAM_A, origin: 'created',
-  change: { requestId: 'r', type: 'Update', startedAt: T0, calls: [], ...changes } });
+const stored = (changes: object) => JSON.stringify({
+  format: FORMAT,
+  resource: RESOURCE,
+  team: TEAM_A,
+  origin: 'created',
+  change: { requestId: 'r', type: 'Update', startedAt: T0, calls: [], ...changes },
+});
 
 describe('where a record lives', () => {
   test('one parameter per action and resource: stack name, stack id and logical id', () => {
@@ -52,13 +57,25 @@ describe('reading a record back', () => {
   test('fields of the wrong type are dropped, never fatal', () => {
     const text = JSON.stringify({
       format: 'cdk-mpa-team-association/ownership-record@1',
-      resource: RESOURCE, team: 7, origin: 'stolen',
+      resource: RESOURCE,
+      team: 7,
+      origin: 'stolen',
       change: { requestId: 'r', type: 'Update', startedAt: T0, calls: [{ operation: 'Nope' }, { operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: 5 }], outcome: 'maybe' },
     });
     expect(parseRecord(text)).toEqual({
-      resource: RESOURCE, team: undefined, origin: undefined,
-      change: { requestId: 'r', type: 'Update', startedAt: T0, team: undefined, previousTeam: undefined, outcome: undefined, rollbackOf: undefined,
-        calls: [{ operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: undefined }] },
+      resource: RESOURCE,
+      team: undefined,
+      origin: undefined,
+      change: {
+        requestId: 'r',
+        type: 'Update',
+        startedAt: T0,
+        team: undefined,
+        previousTeam: undefined,
+        outcome: undefined,
+        rollbackOf: undefined,
+        calls: [{ operation: 'AssociateMpaTeam', team: TEAM_A, at: T0, answer: 'accepted', session: undefined }],
+      },
     });
   });
 
