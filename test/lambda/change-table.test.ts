@@ -69,6 +69,20 @@ describe('every request', () => {
     expect(step(view({ request: deleteRequest, mine: record({ team: undefined, change: previous }) }))).toMatchObject({ row: 'begin', rollbackOf: 'create' });
   });
 
+  test.each([
+    ['the Delete of a resource whose Create succeeded', deleteRequest, change('Create', { requestId: 'create', outcome: 'succeeded' })],
+    ['a Create after a failed Create (deployed again with rollback disabled)', request('Create'), change('Create', { requestId: 'create', outcome: 'failed' })],
+    ['a team change swapped back after the first one succeeded', request('Update', { team: TEAM_A, previousTeam: TEAM_B }),
+      change('Update', { requestId: 'forward', team: TEAM_B, previousTeam: TEAM_A, outcome: 'succeeded' })],
+    ['a team change that moves on to a third team after a failed one', request('Update', { team: TEAM_X, previousTeam: TEAM_B }),
+      change('Update', { requestId: 'forward', team: TEAM_B, previousTeam: TEAM_A, outcome: 'failed' })],
+    ['a team change back to the old team from another than the failed one\'s', request('Update', { team: TEAM_A, previousTeam: TEAM_X }),
+      change('Update', { requestId: 'forward', team: TEAM_B, previousTeam: TEAM_A, outcome: 'failed' })],
+  ])('begin: %s is a change of its own, not a rollback', (_, req, previous) => {
+    const s = step(view({ request: req, mine: record({ change: { ...previous, startedAt: T0 - 1000 } }) }));
+    expect(s).toEqual({ row: 'begin', kind: 'begin', inherit: [] });
+  });
+
   test('cancel-inherited: a still-pending inherited session is cancelled', () => {
     const mine = record({ change: change('Update', { inherited: [inherited(S1, 'cancel')] }) });
     expect(step(view({ request: updateKeepA, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
@@ -78,7 +92,7 @@ describe('every request', () => {
   test('cannot-cancel: a session that could not be cancelled is waited on, and its timeout says how to cancel it', () => {
     const mine = record({ change: change('Update', { inherited: [inherited(S1, 'cancel')] }) });
     const parts = { request: updateKeepA, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1), uncancellable: [[S1, 'MPA answered TimeoutError']] as [string, string][] };
-    expect(step(view(parts))).toMatchObject({ row: 'cannot-cancel', kind: 'wait', session: S1 });
+    expect(step(view(parts))).toMatchObject({ row: 'cannot-cancel', kind: 'wait', session: S1, why: `session ${S1} to end (it could not be cancelled)` });
     const late = step(view({ ...parts, now: T0 + 1_800_000, sessions: [[S1, 'unavailable']] }));
     expect(late).toMatchObject({ row: 'cannot-cancel/timeout', kind: 'fail' });
     expect(late.kind === 'fail' && late.reason).toContain(`aws mpa cancel-session --session-arn ${S1} --region us-east-1`);
@@ -90,23 +104,32 @@ describe('Delete', () => {
   const begun = (overrides = {}) => record({ change: change('Delete'), ...overrides });
 
   test('delete-nothing-associated: done, the record is removed', () => {
-    expect(step(view({ request: deleteRequest, mine: begun() }))).toMatchObject({ row: 'delete-nothing-associated', kind: 'complete', record: 'remove' });
+    expect(step(view({ request: deleteRequest, mine: begun() })))
+      .toEqual({ row: 'delete-nothing-associated', kind: 'complete', record: 'remove', note: 'nothing is associated (any more)' });
   });
 
   test('delete-holds-nothing: a resource holding no team leaves the association alone', () => {
     expect(step(view({ request: deleteRequest, mine: begun({ team: undefined, origin: undefined }), association: active(TEAM_A) })))
-      .toMatchObject({ row: 'delete-holds-nothing', kind: 'complete', record: 'remove' });
+      .toEqual({ row: 'delete-holds-nothing', kind: 'complete', record: 'remove', note: 'this resource holds no team: nothing to remove' });
   });
 
-  test('delete-not-ours: another team is associated (changed outside the stack): left in place', () => {
-    expect(step(view({ request: deleteRequest, mine: begun(), association: active(TEAM_X) })))
-      .toMatchObject({ row: 'delete-not-ours', kind: 'complete', record: 'remove' });
+  test('delete-not-ours: another team is associated (changed outside the stack): left in place, naming it', () => {
+    expect(step(view({ request: deleteRequest, mine: begun(), association: active(TEAM_X) }))).toEqual({
+      row: 'delete-not-ours',
+      kind: 'complete',
+      record: 'remove',
+      note: `${ACTION} is associated with ${TEAM_X}, not with this resource's team: left in place`,
+    });
   });
 
-  test('delete-other-manager: another resource holds the team (a rename or a move): hand over without a call', () => {
-    const other = record({ resource: RENAMED });
-    const s = step(view({ request: deleteRequest, mine: begun(), others: [other], association: active(TEAM_A) }));
-    expect(s).toMatchObject({ row: 'delete-other-manager', kind: 'complete', record: 'remove' });
+  test('delete-other-manager: another resource holds the team (a rename or a move): hand over without a call, naming every such resource', () => {
+    const others = [record({ resource: RENAMED }), record({ resource: { stackId: OTHER_STACK, logicalId: 'RootCaApproval' } })];
+    expect(step(view({ request: deleteRequest, mine: begun(), others, association: active(TEAM_A) }))).toEqual({
+      row: 'delete-other-manager',
+      kind: 'complete',
+      record: 'remove',
+      note: `another resource manages ${ACTION}: payments/RootCaApprovalRenamed, payments-v2/RootCaApproval`,
+    });
   });
 
   test('delete-other-manager: a resource in another stack counts too', () => {
@@ -121,7 +144,12 @@ describe('Delete', () => {
   });
 
   test('delete-not-created: an association this library adopted is left in place', () => {
-    expect(step(view({ request: deleteRequest, mine: begun({ origin: 'adopted' }), association: active(TEAM_A) })).row).toBe('delete-not-created');
+    expect(step(view({ request: deleteRequest, mine: begun({ origin: 'adopted' }), association: active(TEAM_A) }))).toEqual({
+      row: 'delete-not-created',
+      kind: 'complete',
+      record: 'remove',
+      note: `${ACTION} was associated with ${TEAM_A} before this library managed it: left in place`,
+    });
     expect(step(view({ request: deleteRequest, mine: begun({ origin: undefined }), association: active(TEAM_A) })).row).toBe('delete-not-created');
   });
 
@@ -133,7 +161,18 @@ describe('Delete', () => {
   test('delete-wait: its disassociation pending: wait on the session', () => {
     const mine = begun({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
     expect(step(view({ request: deleteRequest, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
-      .toMatchObject({ row: 'delete-wait', kind: 'wait', session: S1 });
+      .toEqual({ row: 'delete-wait', kind: 'wait', session: S1, why: `approval of the removal of ${TEAM_A}` });
+  });
+
+  test('delete-wait: a removal this Delete did not ask for is pending on its team: wait, saying the session is not this change\'s', () => {
+    const s = step(view({ request: deleteRequest, mine: begun(), association: pending(TEAM_A, 'DELETE_PENDING', S2) }));
+    expect(s).toMatchObject({ row: 'delete-wait', kind: 'wait', session: S2 });
+    expect(s.kind === 'wait' && s.why).toContain(`${ACTION} has an approval session this change did not open (${S2}), DELETE_PENDING with team ${TEAM_A}`);
+  });
+
+  test('delete-wait: a pending state that names no session is waited on as this Delete\'s removal', () => {
+    expect(step(view({ request: deleteRequest, mine: begun(), association: { team: TEAM_A, state: 'DELETE_PENDING' } })))
+      .toEqual({ row: 'delete-wait', kind: 'wait', session: undefined, why: `approval of the removal of ${TEAM_A}` });
   });
 
   test('delete-wait: a resumed session (a rerun) is waited on, not asked again', () => {
@@ -223,9 +262,9 @@ describe('Create', () => {
     expect(s.kind === 'complete' && s.record).toMatchObject({ origin: 'created' });
   });
 
-  test('own-session-pending: its association needs approval: wait on the session', () => {
+  test('own-session-pending: its association needs approval: wait on the session, naming the team and the state', () => {
     expect(step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1) })))
-      .toMatchObject({ row: 'own-session-pending', kind: 'wait', session: S1 });
+      .toEqual({ row: 'own-session-pending', kind: 'wait', session: S1, why: `approval of the association of ${TEAM_A} (UPDATE_PENDING)` });
   });
 
   test('own-session-pending: a session status outside the model (CREATING) means not ended yet', () => {
@@ -274,6 +313,16 @@ describe('Create', () => {
     expect(s).toMatchObject({ row: 'own-session-pending/timeout', kind: 'fail' });
     expect(s.kind === 'fail' && s.reason).toContain('the rollback cancels the session so that nothing takes effect later');
   });
+
+  test('a timed-out session that MPA could not read is named without progress', () => {
+    const s = step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1), now: T0 + 1_800_000, sessions: [[S1, 'unavailable']] }));
+    expect(s.kind === 'fail' && s.reason).toContain(`waiting for approval of the association of ${TEAM_A} (UPDATE_PENDING): session ${S1} is still pending.`);
+  });
+
+  test('past the deadline, a change that can complete completes: time fails only waits', () => {
+    expect(step(view({ request: create, mine: begun([call('AssociateMpaTeam', TEAM_A, 'accepted', S1)]), association: active(TEAM_A, { arn: S1, status: 'APPROVED' }), now: T0 + 1_800_000 })))
+      .toMatchObject({ row: 'associated', kind: 'complete', team: TEAM_A });
+  });
 });
 
 describe('Update that keeps the team', () => {
@@ -283,11 +332,23 @@ describe('Update that keeps the team', () => {
     expect(step(view({ request: updateKeepA, mine: begun(), association: active(TEAM_A) }))).toMatchObject({ row: 'associated', kind: 'complete', team: TEAM_A });
   });
 
+  test.each(['created', 'adopted'] as const)('associated: a team the resource holds as %s keeps that origin', origin => {
+    const s = step(view({ request: updateKeepA, mine: begun({ origin }), association: active(TEAM_A) }));
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A, origin, change: { outcome: 'succeeded' } });
+  });
+
+  test('associated: a team it created keeps "created" while another resource (a rename in progress) holds it as adopted', () => {
+    const renamed = record({ resource: RENAMED, origin: 'adopted' });
+    const s = step(view({ request: updateKeepA, mine: begun(), others: [renamed], association: active(TEAM_A) }));
+    expect(s.kind === 'complete' && s.record).toMatchObject({ origin: 'created' });
+  });
+
   test('update-keep-drift: another team ACTIVE (moved outside the stack): SUCCESS with a note, the attribute shows that team', () => {
     const s = step(view({ request: updateKeepA, mine: begun(), association: active(TEAM_X) }));
     expect(s).toMatchObject({ row: 'update-keep-drift', kind: 'complete', team: TEAM_X });
-    expect(s.kind === 'complete' && s.note).toContain('drift');
-    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A });
+    expect(s.kind === 'complete' && s.note).toBe(`drift: ${ACTION} is associated with ${TEAM_X}, not with ${TEAM_A} that this resource holds; `
+      + 'the update changes nothing, as for a native resource changed outside the stack');
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A, origin: 'created', change: { requestId: 'request-now', outcome: 'succeeded' } });
   });
 
   test('update-keep-restore: nothing associated (removed outside the stack): associate the team again', () => {
@@ -327,6 +388,30 @@ describe('Update that changes the team (A -> B)', () => {
       .toBe('own-session-pending');
   });
 
+  test('own-session-pending: the wait names the team being associated, even while the association still shows the old one', () => {
+    expect(step(view({ request: updateAtoB, mine: begun([call('AssociateMpaTeam', TEAM_B, 'accepted', S1)]), association: pending(TEAM_A, 'UPDATE_PENDING', S1) })))
+      .toEqual({ row: 'own-session-pending', kind: 'wait', session: S1, why: `approval of the association of ${TEAM_B} (UPDATE_PENDING)` });
+  });
+
+  test('own-session-pending: the removal of A pending: wait, naming the removal', () => {
+    const mine = begun([call('AssociateMpaTeam', TEAM_B, 'conflict'), call('DisassociateMpaTeam', TEAM_A, 'accepted', S1, T0 + 2000)]);
+    expect(step(view({ request: updateAtoB, mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual({ row: 'own-session-pending', kind: 'wait', session: S1, why: `approval of the removal of ${TEAM_A} (DELETE_PENDING)` });
+  });
+
+  test('accepted-without-effect: DisassociateMpaTeam(A) accepted without a session while A stays ACTIVE: FAILED, not asked again', () => {
+    const mine = begun([call('AssociateMpaTeam', TEAM_B, 'conflict'), call('DisassociateMpaTeam', TEAM_A, 'accepted', undefined, T0 + 2000)]);
+    const s = step(view({ request: updateAtoB, mine, association: active(TEAM_A) }));
+    expect(s).toMatchObject({ row: 'accepted-without-effect', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toContain(`DisassociateMpaTeam for ${ACTION} was accepted without an approval session, yet ${TEAM_A} is still associated`);
+  });
+
+  test('associated: B found ACTIVE without this change asking for it is adopted, not created', () => {
+    const s = step(view({ request: updateAtoB, mine: begun(), association: active(TEAM_B) }));
+    expect(s).toMatchObject({ row: 'associated', team: TEAM_B });
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_B, origin: 'adopted' });
+  });
+
   test('not-approved: the change to B was denied with A ACTIVE: FAILED, A untouched', () => {
     const s = step(view({
       request: updateAtoB,
@@ -356,6 +441,14 @@ describe('Update that changes the team (A -> B)', () => {
     expect(step(view({ request: updateAtoB, mine: begun(), association: pending(TEAM_A, 'DELETE_PENDING', S2) }))).toMatchObject({ row: 'update-wait-foreign-session', kind: 'wait' });
   });
 
+  test('update-wait-foreign-session: a session this change did not open is pending on B: wait for it to settle', () => {
+    expect(step(view({ request: updateAtoB, mine: begun(), association: pending(TEAM_B, 'UPDATE_PENDING', S2) }))).toMatchObject({ row: 'update-wait-foreign-session', kind: 'wait', session: S2 });
+  });
+
+  test('update-foreign: a session pending on a third team is not waited for: FAILED, nothing changed', () => {
+    expect(step(view({ request: updateAtoB, mine: begun(), association: pending(TEAM_X, 'UPDATE_PENDING', S2) }))).toMatchObject({ row: 'update-foreign', kind: 'fail' });
+  });
+
   test('update-foreign: a third team is ACTIVE: FAILED, nothing changed', () => {
     const s = step(view({ request: updateAtoB, mine: begun(), association: active(TEAM_X) }));
     expect(s).toMatchObject({ row: 'update-foreign', kind: 'fail' });
@@ -380,6 +473,12 @@ describe('Update that changes the team (A -> B)', () => {
     const asRollback = step(view({ ...late, mine: { ...mine, change: { ...mine.change!, rollbackOf: 'forward' } } }));
     expect(asRollback.kind === 'fail' && asRollback.reason).toContain('This was a rollback: run continue-update-rollback');
   });
+});
+
+test('every row says what it means, in words of its own', () => {
+  const says = CHANGE_TABLE.map(r => r.says);
+  expect(says.filter(text => !/^\S.*[.]$/.test(text))).toEqual([]);
+  expect(new Set(says).size).toBe(CHANGE_TABLE.length);
 });
 
 test('every row of the table is pinned by a case above', () => {

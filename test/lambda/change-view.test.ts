@@ -2,15 +2,21 @@ import {
   changeSessions,
   claimEffects,
   CLOCK_SKEW_ALLOWANCE_MS,
+  hasCalled,
   hasEnded,
   heldTeam,
+  isActiveWith,
+  isOwnSession,
   isSettled,
   openSession,
+  othersHolding,
   recordAfterObservation,
   sessionsToInherit,
   supersededBy,
 } from '../../lambda/change-view';
-import { ACTION, RESOURCE, S1, S2, T0, TEAM_A, TEAM_B, active, call, change, inherited, pending, record, request, view } from '../fixtures/change-views';
+import {
+  ACTION, RENAMED, RESOURCE, S1, S2, T0, TEAM_A, TEAM_B, TEAM_X, active, call, change, inherited, pending, record, request, view,
+} from '../fixtures/change-views';
 
 describe('reading the association', () => {
   test.each(['APPROVED', 'FAILED', 'CANCELLED'])('a session %s has ended', status => expect(hasEnded(status)).toBe(true));
@@ -29,6 +35,11 @@ describe('reading the association', () => {
     expect(openSession(active(TEAM_A, { arn: S1, status: 'PENDING' }))).toBeUndefined();
     expect(openSession({ team: TEAM_A, state: 'UPDATE_PENDING' })).toBeUndefined();
   });
+
+  test('an ACTIVE association that names no team is active with no team, not even with "none"', () => {
+    expect(isActiveWith({ state: 'ACTIVE' }, undefined)).toBe(false);
+    expect(isActiveWith(active(TEAM_A), TEAM_A)).toBe(true);
+  });
 });
 
 describe('whose change it is', () => {
@@ -39,10 +50,26 @@ describe('whose change it is', () => {
     expect(supersededBy(older)).toBeUndefined();
   });
 
+  test('another copy of this same request is never newer, whatever its start time (CloudFormation delivers at least once)', () => {
+    const copy = view({ request: request('Update'), mine: record({ change: change('Update', { startedAt: T0 + 1 }) }) });
+    expect(supersededBy(copy)).toBeUndefined();
+  });
+
+  test('a request begun at the same millisecond is not newer', () => {
+    expect(supersededBy(view({ request: request('Update'), mine: record({ change: change('Update', { requestId: 'same-time', startedAt: T0 }) }) }))).toBeUndefined();
+  });
+
   test('the held team is the record\'s; without a record, an Update holds its old properties\' team', () => {
     expect(heldTeam(view({ request: request('Update', { previousTeam: TEAM_B }), mine: record({ team: TEAM_A }) }))).toBe(TEAM_A);
     expect(heldTeam(view({ request: request('Update', { previousTeam: TEAM_B }) }))).toBe(TEAM_B);
     expect(heldTeam(view({ request: request('Delete') }))).toBeUndefined();
+    expect(heldTeam(view({ request: request('Create', { previousTeam: TEAM_B }) }))).toBeUndefined();
+  });
+
+  test('records that hold no team never count as holding "no team"', () => {
+    const teamless = record({ resource: RENAMED, team: undefined, origin: undefined });
+    expect(othersHolding(view({ others: [teamless] }), undefined)).toEqual([]);
+    expect(othersHolding(view({ others: [teamless, record({ resource: RENAMED })] }), TEAM_A)).toHaveLength(1);
   });
 });
 
@@ -73,11 +100,81 @@ describe('the sessions of a change', () => {
     expect(changeSessions(view({ request: request('Delete'), mine })).map(s => s.session)).toEqual([S2]);
   });
 
+  test('a call accepted without a session (it took effect at once) adds no session', () => {
+    expect(changeSessions(view({ request: request('Update'), mine: withCalls(call('AssociateMpaTeam', TEAM_B, 'accepted')) }))).toEqual([]);
+  });
+
+  test('a session both called and resumed counts once', () => {
+    const mine = record({ change: change('Delete', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)], inherited: [inherited(S1, 'resume')] }) });
+    expect(changeSessions(view({ request: request('Delete'), mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual([{ session: S1, operation: 'DisassociateMpaTeam', team: TEAM_A, outcome: 'pending' }]);
+  });
+
+  test('a change that has not begun has no sessions', () => {
+    const mine = record({ change: change('Update', { requestId: 'previous', calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(changeSessions(view({ request: request('Update'), mine, association: pending(TEAM_A, 'DELETE_PENDING', S1) }))).toEqual([]);
+  });
+
+  test('a session shown APPROVED while the association is still pending (not applied yet) is approved, not denied', () => {
+    const associating = withCalls(call('AssociateMpaTeam', TEAM_B, 'accepted', S1));
+    expect(changeSessions(view({ request: request('Update'), mine: associating, association: pending(TEAM_B, 'UPDATE_PENDING', S1, 'APPROVED') }))[0].outcome).toBe('approved');
+    const removing = withCalls(call('DisassociateMpaTeam', TEAM_A, 'accepted', S1));
+    expect(changeSessions(view({ request: request('Update'), mine: removing, association: pending(TEAM_A, 'DELETE_PENDING', S1, 'APPROVED') }))[0].outcome).toBe('approved');
+  });
+
+  test('a disassociation is approved once another team has replaced its team', () => {
+    const mine = withCalls(call('DisassociateMpaTeam', TEAM_A, 'accepted', S1));
+    expect(changeSessions(view({ request: request('Update'), mine, association: active(TEAM_B) }))[0].outcome).toBe('approved');
+  });
+
+  test('a session is the change\'s own only when the change opened or resumed it', () => {
+    const v = view({ request: request('Update'), mine: withCalls(call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)) });
+    expect(isOwnSession(v, S1)).toBe(true);
+    expect(isOwnSession(v, S2)).toBe(false);
+    expect(isOwnSession(v, undefined)).toBe(false);
+  });
+
+  test('hasCalled matches the operation, the team and the answer, in this change only', () => {
+    const v = view({ request: request('Update'), mine: withCalls(call('AssociateMpaTeam', TEAM_B, 'conflict')) });
+    expect(hasCalled(v, 'AssociateMpaTeam', TEAM_B, 'conflict')).toBe(true);
+    expect(hasCalled(v, 'AssociateMpaTeam', TEAM_B)).toBe(false);
+    expect(hasCalled(v, 'DisassociateMpaTeam', TEAM_B, 'conflict')).toBe(false);
+    expect(hasCalled(v, 'AssociateMpaTeam', TEAM_A, 'conflict')).toBe(false);
+    const notBegun = view({ request: request('Update'), mine: record({ change: change('Update', { requestId: 'previous', calls: [call('AssociateMpaTeam', TEAM_B)] }) }) });
+    expect(hasCalled(notBegun, 'AssociateMpaTeam', TEAM_B)).toBe(false);
+  });
+
   test('sessions of the previous change still pending are inherited; ended ones are not', () => {
     const previous = record({ change: change('Update', { requestId: 'previous', calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
     expect(sessionsToInherit(view({ request: request('Update'), mine: previous, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
       .toEqual([inherited(S1, 'cancel')]);
     expect(sessionsToInherit(view({ request: request('Update'), mine: previous, association: active(TEAM_A) }))).toEqual([]);
+  });
+
+  test('a first change, or a change that has begun, inherits nothing', () => {
+    expect(sessionsToInherit(view({ request: request('Create'), association: pending(TEAM_A, 'UPDATE_PENDING', S1) }))).toEqual([]);
+    const begun = record({ change: change('Update', { calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(sessionsToInherit(view({ request: request('Update'), mine: begun, association: pending(TEAM_A, 'DELETE_PENDING', S1) }))).toEqual([]);
+  });
+
+  test('with nothing open, nothing is inherited, not even from calls that opened no session', () => {
+    const previous = record({ change: change('Update', { requestId: 'previous', calls: [call('AssociateMpaTeam', TEAM_B, 'lost'), call('AssociateMpaTeam', TEAM_B, 'accepted')] }) });
+    expect(sessionsToInherit(view({ request: request('Update'), mine: previous, association: active(TEAM_A) }))).toEqual([]);
+  });
+
+  test('a second rerun of a Delete resumes the session the first Delete opened', () => {
+    const rerun = record({ change: change('Delete', { requestId: 'first-rerun', inherited: [inherited(S1, 'resume')] }) });
+    expect(sessionsToInherit(view({ request: request('Delete'), mine: rerun, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual([inherited(S1, 'resume')]);
+  });
+
+  test('only a Delete resumes a Delete\'s session; any other request cancels what its predecessor opened', () => {
+    const previousDelete = record({ change: change('Delete', { requestId: 'delete', calls: [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(sessionsToInherit(view({ request: request('Update'), mine: previousDelete, association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual([inherited(S1, 'cancel')]);
+    const failedCreate = record({ change: change('Create', { requestId: 'create', outcome: 'failed', calls: [call('AssociateMpaTeam', TEAM_A, 'accepted', S1)] }) });
+    expect(sessionsToInherit(view({ request: request('Delete'), mine: failedCreate, association: pending(TEAM_A, 'UPDATE_PENDING', S1) })))
+      .toEqual([inherited(S1, 'cancel', 'AssociateMpaTeam')]);
   });
 });
 
@@ -96,6 +193,26 @@ describe('what an observation teaches the record', () => {
     expect(learned?.change?.calls[0].answer).toBe('lost');
   });
 
+  test('a session pending on another team is not the lost call\'s', () => {
+    const mine = begun([call('DisassociateMpaTeam', TEAM_A, 'lost')]);
+    const learned = recordAfterObservation(view({ request: request('Update', { team: TEAM_B }), mine, association: pending(TEAM_X, 'UPDATE_PENDING', S2) }));
+    expect(learned?.change?.calls[0]).toEqual(call('DisassociateMpaTeam', TEAM_A, 'lost'));
+  });
+
+  test('a lost DisassociateMpaTeam whose team is gone took effect: the resource no longer holds it', () => {
+    const mine = begun([call('DisassociateMpaTeam', TEAM_A, 'lost')]);
+    const learned = recordAfterObservation(view({ request: request('Update', { team: TEAM_B }), mine }));
+    expect(learned?.change?.calls[0].answer).toBe('accepted');
+    expect(learned?.team).toBeUndefined();
+  });
+
+  test('what is learned about one call is kept beside the calls that did not change', () => {
+    const refused = call('AssociateMpaTeam', TEAM_B, 'conflict', undefined, T0 + 1000);
+    const mine = begun([refused, call('DisassociateMpaTeam', TEAM_A, 'lost', undefined, T0 + 2000)]);
+    const learned = recordAfterObservation(view({ request: request('Update', { team: TEAM_B }), mine }));
+    expect(learned?.change?.calls).toEqual([refused, call('DisassociateMpaTeam', TEAM_A, 'accepted', undefined, T0 + 2000)]);
+  });
+
   test('a lost AssociateMpaTeam whose team is ACTIVE took effect', () => {
     const mine = begun([call('AssociateMpaTeam', TEAM_B, 'lost')]);
     const learned = recordAfterObservation(view({ request: request('Update', { team: TEAM_B }), mine, association: active(TEAM_B) }));
@@ -107,6 +224,17 @@ describe('what an observation teaches the record', () => {
     const mine = begun([]);
     const learned = recordAfterObservation(view({ request: request('Create', { team: TEAM_B }), mine, association: pending(TEAM_B, 'UPDATE_PENDING', S2) }));
     expect(learned?.change?.inherited).toEqual([inherited(S2, 'resume', 'AssociateMpaTeam', TEAM_B)]);
+  });
+
+  test.each([
+    ['a session the change already resumed', request('Create', { team: TEAM_B }), pending(TEAM_B, 'UPDATE_PENDING', S2), [inherited(S2, 'resume', 'AssociateMpaTeam', TEAM_B)]],
+    ['an UPDATE_PENDING association that names no session', request('Create', { team: TEAM_B }), { team: TEAM_B, state: 'UPDATE_PENDING' }, []],
+    ['a pending association of another team', request('Create', { team: TEAM_B }), pending(TEAM_X, 'UPDATE_PENDING', S2), []],
+    ['a pending removal of the requested team', request('Create', { team: TEAM_B }), pending(TEAM_B, 'DELETE_PENDING', S2), []],
+    ['a Delete meeting an association being made', request('Delete', { team: TEAM_B }), pending(TEAM_B, 'UPDATE_PENDING', S2), []],
+  ])('not watched as the change\'s own: %s', (_, req, association, resumed) => {
+    const mine = record({ team: undefined, origin: undefined, change: change(req.type, { inherited: resumed }) });
+    expect(recordAfterObservation(view({ request: req, mine, association }))).toBe(mine);
   });
 
   test('nothing new: the record object is returned unchanged (no write)', () => {
@@ -132,6 +260,29 @@ describe('what a resource holds', () => {
     expect(claimed.team).toBeUndefined();
     expect(claimed.origin).toBeUndefined();
     expect(claimed.resource).toEqual(RESOURCE);
+  });
+
+  test('a denied removal or association leaves what the resource holds as it was: an adopted team stays adopted', () => {
+    const adopted = record({ origin: 'adopted' });
+    expect(claimEffects(adopted, [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)], active(TEAM_A, { arn: S1, status: 'FAILED' }))).toBe(adopted);
+    expect(claimEffects(adopted, [call('AssociateMpaTeam', TEAM_B, 'accepted', S1)], active(TEAM_A, { arn: S1, status: 'FAILED' }))).toBe(adopted);
+  });
+
+  test('a team the resource already holds as created is the same record (no write)', () => {
+    const mine = record();
+    expect(claimEffects(mine, [call('AssociateMpaTeam', TEAM_A, 'accepted', S1)], active(TEAM_A))).toBe(mine);
+  });
+
+  test('associating a team it had adopted (after a removal outside the stack) makes it created', () => {
+    expect(claimEffects(record({ origin: 'adopted' }), [call('AssociateMpaTeam', TEAM_A, 'accepted')], active(TEAM_A)))
+      .toEqual(record({ origin: 'created' }));
+  });
+
+  test('only an approved removal of the team the resource holds releases it', () => {
+    const holdsB = record({ team: TEAM_B });
+    expect(claimEffects(holdsB, [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)], undefined)).toBe(holdsB);
+    const holdsA = record();
+    expect(claimEffects(holdsA, [call('AssociateMpaTeam', TEAM_B, 'accepted', S1)], undefined)).toBe(holdsA);
   });
 
   test('a pending disassociation, a refused or a lost call change nothing', () => {

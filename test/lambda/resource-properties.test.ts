@@ -78,7 +78,8 @@ describe('parseResourceProperties', () => {
   test.each([
     [{ ...valid, MpaTeamArn: undefined }, 'MpaTeamArn', 'is required'],
     [{ ...valid, MpaTeamArn: 'arn:aws:iam::111122223333:role/not-a-team' }, 'MpaTeamArn', 'approval team ARN'],
-    [{ ...valid, Action: 'import-root' }, 'Action', 'upper snake case'],
+    [{ ...valid, Action: 'import-root' }, 'Action', "upper snake case such as IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE, got 'import-root'"],
+    [{ ...valid, Action: ['IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE'] }, 'Action', 'upper snake case such as IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE, got ["IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE"]'],
     [{ ...valid, RequesterComment: 'x'.repeat(201) }, 'RequesterComment', 'at most 200 characters, got 201'],
     [{ ...valid, ApprovalTimeoutSeconds: 'thirty minutes' }, 'ApprovalTimeoutSeconds', 'whole number of seconds'],
     [{ ...valid, ApprovalTimeoutSeconds: '10' }, 'ApprovalTimeoutSeconds', 'between 60 and 3300'],
@@ -87,12 +88,15 @@ describe('parseResourceProperties', () => {
     [{ ...valid, PollIntervalSeconds: '301', ApprovalTimeoutSeconds: '3300' }, 'PollIntervalSeconds', 'between 1 and 300 seconds, got 301'],
     [{ ...valid, ApprovalTimeoutSeconds: '-5' }, 'ApprovalTimeoutSeconds', 'whole number of seconds'],
     [{ ...valid, MpaTeamArn: '' }, 'MpaTeamArn', 'is required'],
-    [{ ...valid, MpaTeamArn: 42 }, 'MpaTeamArn', 'approval team ARN'],
+    [{ ...valid, MpaTeamArn: null }, 'MpaTeamArn', 'is required'],
+    [{ ...valid, MpaTeamArn: 42 }, 'MpaTeamArn', 'approval team ARN (arn:<partition>:mpa:<region>:<account>:approval-team/<name>, 20..2048 characters), got 42'],
     [{ ...valid, RequesterComment: 42 }, 'RequesterComment', 'must be a string'],
     [{ ...valid, Action: 7 }, 'Action', 'upper snake case'],
-    [{ ...valid, PollIntervalSeconds: '1.5' }, 'PollIntervalSeconds', 'whole number of seconds'],
+    [{ ...valid, PollIntervalSeconds: '1.5' }, 'PollIntervalSeconds', "whole number of seconds, got '1.5'"],
+    [{ ...valid, ApprovalTimeoutSeconds: true }, 'ApprovalTimeoutSeconds', 'whole number of seconds, got true'],
+    [{ ...valid, PollIntervalSeconds: ['5'] }, 'PollIntervalSeconds', 'whole number of seconds, got ["5"]'],
     [{ ...valid, PollIntervalSeconds: '0' }, 'PollIntervalSeconds', 'between 1 and 300'],
-    [{ ...valid, ApprovalTimeoutSeconds: '120', PollIntervalSeconds: '180' }, 'PollIntervalSeconds', 'must not exceed ApprovalTimeoutSeconds'],
+    [{ ...valid, ApprovalTimeoutSeconds: '120', PollIntervalSeconds: '180' }, 'PollIntervalSeconds', 'must not exceed ApprovalTimeoutSeconds (120), got 180'],
     [{ ...valid, ReportApprovalProgress: 'yes' }, 'ReportApprovalProgress', "'true' or 'false'"],
   ])('rejects %j naming %s', (props, property, rule) => {
     const error = failureOf(props);
@@ -100,6 +104,27 @@ describe('parseResourceProperties', () => {
     expect(error.property).toBe(property);
     expect(error.message).toContain(`Invalid resource property ${property}`);
     expect(error.message).toContain(rule);
+  });
+
+  test('a rejected value longer than 80 characters is cut in the message; one of 80 is shown whole', () => {
+    expect(failureOf({ ...valid, MpaTeamArn: 'x'.repeat(79) }).message).toContain(`got '${'x'.repeat(76)}...`);
+    expect(failureOf({ ...valid, MpaTeamArn: 'x'.repeat(78) }).message).toContain(`got '${'x'.repeat(78)}'.`);
+  });
+
+  test('a team ARN may be as long as the service allows (2048 characters), not longer', () => {
+    const longest = TEAM.replace('payments-root', 'p'.repeat(2048 - TEAM.length + 'payments-root'.length));
+    expect(longest).toHaveLength(2048);
+    expect(parseResourceProperties({ ...valid, MpaTeamArn: longest }).mpaTeamArn).toBe(longest);
+    const error = failureOf({ ...valid, MpaTeamArn: `${longest}p` });
+    expect(error.property).toBe('MpaTeamArn');
+    expect(error.message).toContain('20..2048 characters');
+  });
+
+  test('ReportApprovalProgress: \'true\' or true turns progress reporting on, \'false\' or false off', () => {
+    expect(parseResourceProperties({ ...valid, ReportApprovalProgress: 'true' }).reportApprovalProgress).toBe(true);
+    expect(parseResourceProperties({ ...valid, ReportApprovalProgress: true }).reportApprovalProgress).toBe(true);
+    expect(parseResourceProperties({ ...valid, ReportApprovalProgress: 'false' }).reportApprovalProgress).toBe(false);
+    expect(parseResourceProperties({ ...valid, ReportApprovalProgress: false }).reportApprovalProgress).toBe(false);
   });
 
   test('never echoes a requester comment, which is sensitive', () => {
@@ -115,6 +140,14 @@ describe('readOldProperties: only what ownership needs, field by field', () => {
 
   test('a field that a newer rule rejects does not hide the team', () => {
     expect(readOldProperties({ MpaTeamArn: TEAM, ApprovalTimeoutSeconds: '99999', RequesterComment: 'x'.repeat(500) })).toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', team: TEAM });
+  });
+
+  test('an empty action means "not set": the default action', () => {
+    expect(readOldProperties({ Action: '', MpaTeamArn: TEAM })).toEqual({ action: 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE', team: TEAM });
+  });
+
+  test('a list is unreadable, even one whose only item is a valid action or team', () => {
+    expect(readOldProperties({ Action: ['IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE'], MpaTeamArn: [TEAM] })).toEqual({ action: undefined, team: undefined });
   });
 
   test('unreadable fields read as undefined', () => {

@@ -8,8 +8,12 @@ describe('which errors are worth waiting out', () => {
   test.each([
     'ThrottlingException', 'InternalServerException', 'ServiceUnavailableException', 'InternalServerError',
     'TimeoutError', 'AbortError', 'BudgetExhaustedError', 'RequestTimeout', 'RequestTimeoutException',
-  ])('%s is transient by its name', name => {
-    expect(isTransient(named(name))).toBe(true);
+  ])('%s is transient by its name alone (its message says nothing of networks or timeouts)', name => {
+    expect(isTransient(named(name, { message: 'the call failed' }))).toBe(true);
+  });
+
+  test('a name outside the transient list, with a message that says nothing of networks, is not transient', () => {
+    expect(isTransient(named('ConflictException', { message: 'the call failed' }))).toBe(false);
   });
 
   test.each(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED'])('a network error %s is transient by its code', code => {
@@ -33,6 +37,7 @@ describe('which errors are worth waiting out', () => {
     expect(isTransient(new Error('Request timed out'))).toBe(true);
     expect(isTransient(new Error('read ECONNRESET'))).toBe(true);
     expect(isTransient(new Error('network unreachable'))).toBe(true);
+    expect(isTransient(new Error('Connection timeout'))).toBe(true);
     expect(isTransient(new Error('invalid input'))).toBe(false);
   });
 
@@ -50,6 +55,12 @@ describe('reading errors', () => {
     expect(isConflict(named('ConflictException'))).toBe(true);
     expect(isResourceNotFound(named('ResourceNotFoundException'))).toBe(true);
     expect(isConflict(named('ResourceNotFoundException'))).toBe(false);
+    expect(isResourceNotFound(named('ConflictException'))).toBe(false);
+  });
+
+  test('even a thrown undefined has a name and a message', () => {
+    expect(errorName(undefined)).toBe('Error');
+    expect(errorMessage(undefined)).toBe('undefined');
   });
 });
 
@@ -64,6 +75,11 @@ describe('reasons CloudFormation shows', () => {
       .toContain('payment-cryptography:DisassociateMpaTeam, mpa:StartSession, mpa:CancelSession on');
     expect(permanentFailure('GetMpaTeamAssociation', named('AccessDeniedException'), 's').message)
       .toContain('needs payment-cryptography:GetMpaTeamAssociation on');
+  });
+
+  test('AccessDenied on an operation without dependent permissions names only its own', () => {
+    expect(permanentFailure('SomeFutureOperation', named('AccessDeniedException'), 's').message)
+      .toContain('needs payment-cryptography:SomeFutureOperation on');
   });
 
   test('Validation and quota errors say what to do; anything else names the error', () => {
@@ -105,13 +121,28 @@ describe('reasons CloudFormation shows', () => {
 
   test('anything unexpected becomes a one-line failure naming it, with the details in the log', () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const failure = reportable(new TypeError('Cannot read properties of undefined (reading \'x\')'));
+    const error = new TypeError('Cannot read properties of undefined (reading \'x\')');
+    const failure = reportable(error);
     expect(failure).toBeInstanceOf(AssociationFailure);
     expect(failure.message).toBe('Unexpected TypeError in the handler (Cannot read properties of undefined (reading \'x\')); '
       + 'nothing more was changed, and the handler\'s log has its stack. Retry the deployment.');
-    expect(log.mock.calls[0][0]).toContain('"stack"');
+    expect(JSON.parse(log.mock.calls[0][0])).toEqual({ level: 'error', event: 'unexpected-error', error: 'TypeError', stack: error.stack });
     log.mockRestore();
     const known = new AssociationFailure('known');
     expect(reportable(known)).toBe(known);
+  });
+
+  test('an unexpected error\'s message is cut at 300 characters in the reason', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const failure = reportable(new Error(`${'m'.repeat(300)}TAIL`));
+    log.mockRestore();
+    expect(failure.message).toContain(`in the handler (${'m'.repeat(297)}...); nothing more was changed`);
+  });
+
+  test('even a thrown undefined becomes a failure, not a second error', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const failure = reportable(undefined);
+    log.mockRestore();
+    expect(failure.message).toContain('Unexpected Error in the handler (undefined);');
   });
 });

@@ -1,0 +1,43 @@
+// npm run mutation: how much of the handler's decision core, input parsing and error
+// classification the fast unit suites pin down (docs/mutation-testing.md).
+
+/** The unit suites of those files: pure functions, no fake control plane, no harness. */
+const UNIT_SUITES = [
+  'change-table',
+  'change-view',
+  'resource-properties',
+  'service-errors',
+  'ownership-record',
+  'provider-request',
+].map(name => `<rootDir>/test/lambda/${name}.test.ts`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  coverageAnalysis: 'perTest',
+  mutate: [
+    // The state table and the facts it derives from one observation.
+    'lambda/change-table.ts',
+    'lambda/change-view.ts',
+    // Input: the resource properties, and the ownership record read leniently.
+    'lambda/resource-properties.ts',
+    'lambda/ownership-record.ts',
+    // Which errors are transient, and the reasons permanent ones give.
+    'lambda/service-errors.ts',
+  ],
+  jest: {
+    projectType: 'custom',
+    // package.json's jest config (ts-jest with test/tsconfig.json, transpiling only), run on the unit suites alone.
+    config: { testMatch: UNIT_SUITES },
+  },
+  // The sandbox needs the sources and the tests, not build output.
+  ignorePatterns: ['/assets', '/lib', '/dist', '/coverage', '/test-reports', '/reports', '/test/cdk.out', '/.jsii', '/API.md'],
+  tempDirName: '.stryker-tmp',
+  // The machines have 2 cores.
+  concurrency: 2,
+  reporters: ['clear-text', 'progress', 'html'],
+  clearTextReporter: { logTests: false, allowColor: false },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  thresholds: { high: 90, low: 80, break: 90 },
+};
