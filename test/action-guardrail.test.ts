@@ -1,7 +1,7 @@
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import { MpaProtectedOperation, MpaTeamAssociation } from '../src';
-import { CROSS_ACCOUNT_TEAM_ARN, STACK_ENV, TEAM_ARN } from './construct-helpers/stacks';
+import { CROSS_ACCOUNT_TEAM_ARN, newApp, STACK_ENV, TEAM_ARN } from './construct-helpers/stacks';
 
 const ROOT_CERTIFICATE = MpaProtectedOperation.IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE;
 
@@ -11,7 +11,7 @@ function associate(stack: Stack, id = 'RootCertificateApproval', action = ROOT_C
 
 describe('one action managed from two stacks of an app', () => {
   test('in the same account and region fails the synth, naming both associations', () => {
-    const app = new App();
+    const app = newApp();
     associate(new Stack(app, 'PaymentsKeys', { env: STACK_ENV }));
     associate(new Stack(app, 'Platform', { env: STACK_ENV }), 'InheritedApproval');
 
@@ -22,7 +22,7 @@ describe('one action managed from two stacks of an app', () => {
   });
 
   test('in stages of one app that share an account and region fails too', () => {
-    const app = new App();
+    const app = newApp();
     for (const stageId of ['Blue', 'Green']) {
       associate(new Stack(new Stage(app, stageId, { env: STACK_ENV }), 'PaymentsKeys'));
     }
@@ -34,7 +34,7 @@ describe('one action managed from two stacks of an app', () => {
     ['another region', { ...STACK_ENV, region: 'eu-central-1' }],
     ['another account', { ...STACK_ENV, account: '222222222222' }],
   ])('in %s is allowed', (_case, otherEnv) => {
-    const app = new App();
+    const app = newApp();
     associate(new Stack(app, 'Ireland', { env: STACK_ENV }));
     associate(new Stack(app, 'Elsewhere', { env: otherEnv }));
 
@@ -42,7 +42,7 @@ describe('one action managed from two stacks of an app', () => {
   });
 
   test('different actions in the same account and region are allowed', () => {
-    const app = new App();
+    const app = newApp();
     associate(new Stack(app, 'PaymentsKeys', { env: STACK_ENV }));
     associate(new Stack(app, 'Platform', { env: STACK_ENV }), 'FutureApproval', MpaProtectedOperation.of('SOME_FUTURE_OPERATION'));
 
@@ -52,7 +52,7 @@ describe('one action managed from two stacks of an app', () => {
 
 describe('a stack without a concrete account and region', () => {
   test('synthesizes with a warning that the check across stacks could not be made', () => {
-    const app = new App();
+    const app = newApp();
     const agnostic = new Stack(app, 'Agnostic');
     associate(agnostic);
     associate(new Stack(app, 'Concrete', { env: STACK_ENV }));
@@ -64,7 +64,7 @@ describe('a stack without a concrete account and region', () => {
   });
 
   test('with only a region still warns (the account decides too)', () => {
-    const stack = new Stack(new App(), 'RegionOnly', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(newApp(), 'RegionOnly', { env: { region: 'eu-west-1' } });
     new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: CROSS_ACCOUNT_TEAM_ARN });
 
     AssertAnnotations.fromStack(stack).hasWarning('/RegionOnly/RootCertificateApproval', Match.stringLikeRegexp('no concrete account and region'));

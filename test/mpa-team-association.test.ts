@@ -1,9 +1,10 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { MpaProtectedOperation, MpaTeamAssociation, MpaTeamAssociationProps } from '../src';
 import {
   CROSS_ACCOUNT_TEAM_ARN,
   logicalIdOf,
+  newApp,
   newApprovalTeam,
   newStack,
   STACK_ENV,
@@ -102,8 +103,8 @@ describe('removalPolicy maps exactly to CloudFormation\'s DeletionPolicy, which 
 
 describe('tokens', () => {
   test('CfnApprovalTeam.attrArn passes through, and the grant is scoped by the ARN\'s own parts', () => {
-    // A region where AWS::MPA::ApprovalTeam is known to CloudFormation's template validation.
-    const stack = new Stack(new App(), 'TestStack', { env: { ...STACK_ENV, region: 'us-east-1' } });
+    // us-east-1, where MPA approval teams live (template-validation.test.ts validates such a stack).
+    const stack = new Stack(newApp(), 'TestStack', { env: { ...STACK_ENV, region: 'us-east-1' } });
     const team = newApprovalTeam(stack);
     new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: team.attrArn });
     const template = Template.fromStack(stack);

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,10 +9,10 @@ import {
 } from './mpa-events';
 import { concreteEventPattern, onlyEventRule, resolveArns } from './synthesized-rules';
 import { MpaApprovalTeamChangeAlarm } from '../../src';
-import { newApprovalTeam } from '../construct-helpers/stacks';
+import { newApp, newApprovalTeam } from '../construct-helpers/stacks';
 
 function teamStack(): Stack {
-  return new Stack(new App(), 'TeamStack', { env: { account: TEAM_ACCOUNT, region: 'us-east-1' } });
+  return new Stack(newApp(), 'TeamStack', { env: { account: TEAM_ACCOUNT, region: 'us-east-1' } });
 }
 
 function alarmTemplate(teamArn = TEAM_ARN): Template {
@@ -117,7 +117,7 @@ describe('where it is deployed', () => {
   });
 
   test('elsewhere: a warning says the rule will never match', () => {
-    const stack = new Stack(new App(), 'PaymentsStack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(newApp(), 'PaymentsStack', { env: { account: '111111111111', region: 'eu-west-1' } });
     new MpaApprovalTeamChangeAlarm(stack, 'TeamActivity', { mpaTeamArn: TEAM_ARN, target: new targets.SnsTopic(new sns.Topic(stack, 'Alarms')) });
     Annotations.fromStack(stack).hasWarning('/PaymentsStack/TeamActivity',
       Match.stringLikeRegexp('account 222222222222 and region us-east-1.*never match'));

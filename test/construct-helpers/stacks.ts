@@ -20,19 +20,38 @@ export const TEAM_ARN_OUTSIDE_MPA_REGION = 'arn:aws:mpa:eu-west-1:111111111111:a
 export const RECOMMENDED_FLAGS: Record<string, unknown> = JSON.parse(
   fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
 
-export interface NewStackOptions {
-  /** Construct id of the stack. */
-  readonly id?: string;
+export interface NewAppOptions {
   /** Build the app with aws-cdk-lib's recommended feature flags, as a new app has them. */
   readonly recommendedFlags?: boolean;
   /** More context for the app (after the flags). */
   readonly context?: Record<string, unknown>;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation template validation when the app synthesizes.
+   * Off unless a test is about it: it loads a WebAssembly validator that costs seconds of CPU in
+   * every test file, and without the `@aws-cdk/core:validateAgainstDefaultRules` flag (a new app
+   * has it) it only prints what it finds. `test/template-validation.test.ts` runs it, as errors,
+   * on every kind of stack these tests build.
+   * @default false
+   */
+  readonly templateValidation?: boolean;
+}
+
+export interface NewStackOptions extends NewAppOptions {
+  /** Construct id of the stack. */
+  readonly id?: string;
+}
+
+/** A fresh app (see `NewAppOptions.templateValidation`). */
+export function newApp(options: NewAppOptions = {}): App {
+  return new App({
+    context: { ...(options.recommendedFlags ? RECOMMENDED_FLAGS : {}), ...options.context },
+    builtinCloudFormationValidation: options.templateValidation ?? false,
+  });
 }
 
 /** A fresh app and stack with a concrete environment. */
 export function newStack(options: NewStackOptions = {}): Stack {
-  const app = new App({ context: { ...(options.recommendedFlags ? RECOMMENDED_FLAGS : {}), ...options.context } });
-  return new Stack(app, options.id ?? 'TestStack', { env: STACK_ENV });
+  return new Stack(newApp(options), options.id ?? 'TestStack', { env: STACK_ENV });
 }
 
 /** A stack with one association of TEAM_ARN (and `props`), synthesized. */

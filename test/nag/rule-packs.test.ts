@@ -1,14 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnParameter, Stack, Stage, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgements, covers, NAG_MAJORS, NagMajor, onLibraryResources, runNag } from './nag-runner';
-import { MpaProtectedOperation, MpaTeamAssociation, MpaTeamAssociationProps } from '../../src';
-import { CROSS_ACCOUNT_TEAM_ARN, newStack, TEAM_ARN } from '../construct-helpers/stacks';
+import { deploymentWithoutVpc, privateDeployment } from '../construct-helpers/deployments';
 
 /** The acknowledgements this library wrote (aws-cdk-lib writes some of its own for the app's resources). */
 const onLibraryAcknowledgements = (major: NagMajor, stack: Stack, associations: IConstruct[]) =>
@@ -20,36 +17,6 @@ const onLibraryAcknowledgements = (major: NagMajor, stack: Stack, associations: 
  * or acknowledged, per resource and rule, with a reason (src/provider-nag-acknowledgements.ts,
  * handler-permissions.ts, network-access.ts), and no acknowledgement covers anything else.
  */
-
-/** Three associations: a team of the stack's account, a team of another account, and a team given as a parameter. */
-function stackWithAssociations(shared: (stack: Stack) => Partial<MpaTeamAssociationProps>) {
-  // The recommended flags, except that cdk-nag 2's errors on the test's own VPC (no flow log)
-  // must not fail the synth: the findings are collected and filtered instead.
-  const stack = newStack({ recommendedFlags: true, context: { '@aws-cdk/core:annotationsInValidationReport': false } });
-  const props = shared(stack);
-  const associations = [
-    new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: TEAM_ARN, ...props }),
-    new MpaTeamAssociation(stack, 'CrossAccountApproval', {
-      mpaTeamArn: CROSS_ACCOUNT_TEAM_ARN,
-      action: MpaProtectedOperation.of('SOME_FUTURE_OPERATION'),
-      ...props,
-    }),
-    new MpaTeamAssociation(stack, 'ParameterTeamApproval', {
-      mpaTeamArn: new CfnParameter(stack, 'TeamArn').valueAsString,
-      action: MpaProtectedOperation.of('ANOTHER_FUTURE_OPERATION'),
-      ...props,
-    }),
-  ];
-  return { stack, associations };
-}
-
-const privateDeployment = () => stackWithAssociations(stack => ({
-  vpc: new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
-  logEncryptionKey: new kms.Key(stack, 'LogKey', { enableKeyRotation: true }),
-}));
-const deploymentWithoutVpc = () => stackWithAssociations(stack => ({
-  logEncryptionKey: new kms.Key(stack, 'LogKey', { enableKeyRotation: true }),
-}));
 
 const FUNCTIONS = [
   'TestStack/MpaTeamAssociationProvider/IsCompleteHandler/Resource',
@@ -117,6 +84,7 @@ test('every reason given to an assessor is listed in docs/regulated-accounts.md'
   expect([...reasons].filter(reason => !docs.includes(reason.replace(/`/g, '')))).toEqual([]);
 });
 
+// aws-cdk-lib's own template validation, which a pipeline runs too, is test/template-validation.test.ts's.
 test('cdk-nag 3 as a validation plugin of the app (as a pipeline runs it) lets a compliant app synthesize', () => {
   const { stack } = deploymentWithoutVpc();
   const app = Stage.of(stack)!;
