@@ -8,7 +8,7 @@ import { nagResourceFinding, suppressNagRules } from './nag-suppressions';
  * What the handler needs, and on which resources (Service Authorization Reference:
  * "Actions, resources, and condition keys for Multi-party approval", list_mpa.html, for
  * AWS Payment Cryptography, list_awspaymentcryptography.html, and for AWS Systems Manager,
- * list_awssystemsmanager.html). docs/regulated-accounts.md has the same table for users.
+ * list_awssystemsmanager.html). The README's Regulated accounts section has the same table for users.
  *
  * - payment-cryptography:GetMpaTeamAssociation: checked against the team associated now;
  *   with nothing associated (every first Create) AWS does not document what IAM checks, so

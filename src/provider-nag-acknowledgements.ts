@@ -19,7 +19,7 @@ export interface ProviderNagTargets {
 /**
  * The cdk-nag findings (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5) that cannot apply to the
  * provider's resources, acknowledged per resource and per rule with the reason an assessor
- * reads. docs/regulated-accounts.md lists the same; test/nag/ fails on an acknowledgement that
+ * reads. The README's Regulated accounts section lists the same; test/nag/ fails on an acknowledgement that
  * matches no finding. The handler's own policy acknowledges its wildcards in handler-permissions.ts,
  * the VPC policy in network-access.ts.
  */
