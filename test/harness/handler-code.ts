@@ -41,10 +41,18 @@ export function handlerCode(choice: HandlerCodeChoice | UserFunctions, entryPoin
 
 /** Whether `directory` (a function's code asset) is this library's handler bundle. */
 export function isHandlerAsset(directory: string): boolean {
-  const file = path.join(directory, 'index.js');
-  const built = path.join(HANDLER_ASSET_DIR, 'index.js');
-  return fs.existsSync(file) && fs.existsSync(built) && sha256(file) === sha256(built);
+  // Asked on every authorized call; a synthesized asset directory is named by its content's hash and never changes.
+  let known = handlerAssets.get(directory);
+  if (known === undefined) {
+    const file = path.join(directory, 'index.js');
+    const built = path.join(HANDLER_ASSET_DIR, 'index.js');
+    known = fs.existsSync(file) && fs.existsSync(built) && sha256(file) === sha256(built);
+    handlerAssets.set(directory, known);
+  }
+  return known;
 }
+
+const handlerAssets = new Map<string, boolean>();
 
 /** Hashes by path, size and modification time: asked on every authorized call, the files rarely change. */
 const hashes = new Map<string, { readonly key: string; readonly hash: string }>();
