@@ -62,8 +62,6 @@ export interface ServedState {
   readonly region: string;
   readonly mpaRegion: string;
   readonly requesterPrincipalArn: string;
-  /** Who made a tagged request, when a simulation knows better than `requesterPrincipalArn`. */
-  callerOf(tag: string | undefined): string | undefined;
   readonly errorNameStyle: ErrorNameStyle;
   readonly timestampFormat: TimestampFormat;
   readonly repeatCancel: 'conflict' | 'success';
@@ -73,6 +71,8 @@ export interface ServedState {
   readonly faults: FaultInjector;
   readonly delays: RequestDelays;
   readonly log: RecordedRequest[];
+  /** Who made a tagged request, when a simulation knows better than `requesterPrincipalArn`. */
+  callerOf(tag: string | undefined): string | undefined;
   now(): number;
   authorizer(): Authorizer | undefined;
 }
