@@ -130,15 +130,7 @@ describe('stopping', () => {
     const frozen: TimeSource = { now: () => T0, sleep: () => new Promise<void>(() => undefined) };
     const fake = await FakeControlPlane.start({ timeSource: frozen });
     fake.injectFault({ operation: '*', kind: 'hang' });
-    const hanging = fetch(`${fake.endpoint}/`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.0',
-        'X-Amz-Target': 'PaymentCryptographyControlPlane.GetMpaTeamAssociation',
-        ...sigV4ShapedHeaders('payment-cryptography', 'us-east-1'),
-      },
-      body: JSON.stringify({ Action: ACTION }),
-    }).then(() => 'answered', () => 'connection closed');
+    const hanging = rawGet(fake).then(() => 'answered', () => 'connection closed');
     await aMoment(); // the request reaches the fake and starts hanging
     const started = Date.now();
 
@@ -155,7 +147,36 @@ describe('in real time (no time source)', () => {
   afterAll(async () => { await fake.stop(); });
   beforeEach(() => fake.reset());
 
-  const rawGet = (signal?: AbortSignal) => fetch(`${fake.endpoint}/`, {
+  test('a hang ends as soon as the client gives up', async () => {
+    fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', times: 1 });
+    const started = Date.now();
+
+    await rejection(rawGet(fake, AbortSignal.timeout(100)));
+    await recordedCount(fake, 1);
+
+    expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await rawGet(fake)).status).toBe(404);
+  });
+
+  test('a hang with delayMs closes the connection unanswered after that long', async () => {
+    fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', delayMs: 100, times: 1 });
+    const started = Date.now();
+
+    await rejection(rawGet(fake));
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
+  });
+});
+
+function aMoment(): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, 50));
+}
+
+/** GetMpaTeamAssociation as bare HTTP (no SDK, so no retries and no timeout of its own). */
+function rawGet(fake: FakeControlPlane, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${fake.endpoint}/`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.0',
@@ -165,30 +186,4 @@ describe('in real time (no time source)', () => {
     body: JSON.stringify({ Action: ACTION }),
     signal,
   });
-
-  test('a hang ends as soon as the client gives up', async () => {
-    fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', times: 1 });
-    const started = Date.now();
-
-    await rejection(rawGet(AbortSignal.timeout(100)));
-    await recordedCount(fake, 1);
-
-    expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect((await rawGet()).status).toBe(404);
-  });
-
-  test('a hang with delayMs closes the connection unanswered after that long', async () => {
-    fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', delayMs: 100, times: 1 });
-    const started = Date.now();
-
-    await rejection(rawGet());
-
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
-    expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
-  });
-});
-
-function aMoment(): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, 50));
 }
