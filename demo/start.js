@@ -32,4 +32,5 @@ process.on('warning', warning => {
   if (printWarning) printWarning(warning);
 });
 
+require('./npm-banner.ts').eraseNpmBanner(process.stdout, process.env);
 require('./run-demo.ts').main(process.argv.slice(2));

@@ -67,7 +67,7 @@ describe('npm run demo', () => {
     expect(plain.lines.filter(line => line.startsWith('  -> ok ('))).toHaveLength(STEPS.length);
   });
 
-  test('its first 20 lines carry no projen, esbuild or npm output beyond npm\'s own two-line script banner', () => {
+  test('its first 20 lines carry no projen, esbuild or npm output beyond npm\'s own two-line script banner (piped; a terminal erases it, npm-banner.test.ts)', () => {
     const first = plain.lines.slice(0, 20);
     // npm prints `> <package>@<version> <script>` and `> <command>` before any script runs; only `npm run -s` hides them.
     const banner = first.filter(line => line.startsWith('> '));
