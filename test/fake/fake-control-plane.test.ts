@@ -257,17 +257,9 @@ describe('FakeControlPlane', () => {
 
     test('InitiationDate travels as a JSON number, not a string', async () => {
       await associate(fake);
-      const response = await fetch(`${fake.endpoint}/`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.0',
-          'X-Amz-Target': 'PaymentCryptographyControlPlane.DisassociateMpaTeam',
-          ...sigV4ShapedHeaders('payment-cryptography', 'us-east-1'),
-        },
-        body: JSON.stringify({ Action: ACTION }),
-      });
+      const response = await disassociate(fake);
 
-      expect(await response.text()).toContain(`"InitiationDate":${T0 / 1000}`);
+      expect(JSON.stringify(response.body)).toContain(`"InitiationDate":${T0 / 1000}`);
     });
   });
 

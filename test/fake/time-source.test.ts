@@ -4,8 +4,8 @@
  * clock) without real waiting. Without a time source the fake keeps real time.
  */
 import type { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
-import { FakeControlPlane, HANG_CAP_MS, sigV4ShapedHeaders, type TimeSource } from './fake-control-plane';
-import { ACTION, paymentCryptographyClient, rejection, TEAM_A } from './wire-test-clients';
+import { FakeControlPlane, HANG_CAP_MS, type TimeSource } from './fake-control-plane';
+import { ACTION, callControlPlane, paymentCryptographyClient, rejection, TEAM_A } from './wire-test-clients';
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
 } from '../../lambda/payment-cryptography-mpa-commands';
@@ -130,7 +130,7 @@ describe('stopping', () => {
     const frozen: TimeSource = { now: () => T0, sleep: () => new Promise<void>(() => undefined) };
     const fake = await FakeControlPlane.start({ timeSource: frozen });
     fake.injectFault({ operation: '*', kind: 'hang' });
-    const hanging = rawGet(fake).then(() => 'answered', () => 'connection closed');
+    const hanging = callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }).then(() => 'answered', () => 'connection closed');
     await aMoment(); // the request reaches the fake and starts hanging
     const started = Date.now();
 
@@ -151,19 +151,19 @@ describe('in real time (no time source)', () => {
     fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', times: 1 });
     const started = Date.now();
 
-    await rejection(rawGet(fake, AbortSignal.timeout(100)));
+    await rejection(callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, {}, AbortSignal.timeout(100)));
     await recordedCount(fake, 1);
 
     expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect((await rawGet(fake)).status).toBe(404);
+    expect((await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION })).status).toBe(404);
   });
 
   test('a hang with delayMs closes the connection unanswered after that long', async () => {
     fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', delayMs: 100, times: 1 });
     const started = Date.now();
 
-    await rejection(rawGet(fake));
+    await rejection(callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }));
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);
@@ -172,18 +172,4 @@ describe('in real time (no time source)', () => {
 
 function aMoment(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 50));
-}
-
-/** GetMpaTeamAssociation as bare HTTP (no SDK, so no retries and no timeout of its own). */
-function rawGet(fake: FakeControlPlane, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${fake.endpoint}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': 'PaymentCryptographyControlPlane.GetMpaTeamAssociation',
-      ...sigV4ShapedHeaders('payment-cryptography', 'us-east-1'),
-    },
-    body: JSON.stringify({ Action: ACTION }),
-    signal,
-  });
 }

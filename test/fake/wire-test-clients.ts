@@ -30,9 +30,9 @@ export function ssmClient(fake: FakeControlPlane, region = fake.region): SSMClie
   return new SSMClient({ endpoint: fake.endpoint, region, credentials: CREDENTIALS, maxAttempts: 1 });
 }
 
-/** One awsJson1_0 control-plane request with SigV4-shaped headers. */
+/** One awsJson1_0 control-plane request with SigV4-shaped headers, as bare HTTP (no SDK: no retries, no timeout but `signal`). */
 export async function callControlPlane(
-  fake: FakeControlPlane, operation: string, input: unknown, headers: Record<string, string> = {},
+  fake: FakeControlPlane, operation: string, input: unknown, headers: Record<string, string> = {}, signal?: AbortSignal,
 ): Promise<WireAnswer> {
   return send(`${fake.endpoint}/`, {
     method: 'POST',
@@ -43,6 +43,7 @@ export async function callControlPlane(
       ...headers,
     },
     body: JSON.stringify(input),
+    signal,
   });
 }
 
