@@ -1,9 +1,9 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { MpaTeamAssociation } from '../src';
-import { logicalIdOf, newStack, synthAssociation, TEAM_ARN } from './construct-helpers/stacks';
+import { logicalIdOf, newApp, newStack, synthAssociation, TEAM_ARN } from './construct-helpers/stacks';
 
 const IMPORTED_KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -85,7 +85,7 @@ describe('an imported logEncryptionKey', () => {
   });
 
   test('in a stack without an environment, the statement shows placeholders for what only deployment knows', () => {
-    const stack = new Stack(new App(), 'TestStack');
+    const stack = new Stack(newApp(), 'TestStack');
     new MpaTeamAssociation(stack, 'RootCertificateApproval', {
       mpaTeamArn: TEAM_ARN,
       logEncryptionKey: kms.Key.fromKeyArn(stack, 'LogKey', IMPORTED_KEY_ARN),

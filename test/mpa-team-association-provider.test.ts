@@ -1,8 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MpaProtectedOperation, MpaTeamAssociation } from '../src';
 import {
   logicalIdOf,
+  newApp,
   newStack,
   OTHER_TEAM_ARN,
   resourceOf,
@@ -153,7 +154,7 @@ describe('the provider', () => {
   });
 
   test('is created per stack', () => {
-    const app = new App();
+    const app = newApp();
     const first = new Stack(app, 'First', { env: STACK_ENV });
     const second = new Stack(app, 'Second', { env: { ...STACK_ENV, region: 'eu-central-1' } });
     new MpaTeamAssociation(first, 'RootCertificateApproval', { mpaTeamArn: TEAM_ARN });

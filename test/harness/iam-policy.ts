@@ -56,8 +56,21 @@ function resourceMatches(pattern: string, resource: string): boolean {
 
 /** `*` matches any run of characters, `?` any one; action names compare without case, ARNs with. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+  return patternExpression(pattern, ignoreCase).test(value);
+}
+
+/** Compiled once per pattern: the authorizer asks on every request the fake serves. */
+const patternExpressions = new Map<string, RegExp>();
+
+function patternExpression(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'i' : 'c'}${pattern}`;
+  let expression = patternExpressions.get(key);
+  if (!expression) {
+    const source = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+    expression = new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
+    patternExpressions.set(key, expression);
+  }
+  return expression;
 }
 
 function list(value: string | readonly string[]): readonly string[] {
