@@ -22,15 +22,5 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
-// The handler bundle loads node:http with import(), which the harness compiles with
-// vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER; Node flags that as experimental on first use,
-// and the notice would land in the handler's log. Every other warning is printed as usual.
-const printWarning = process.listeners('warning')[0];
-process.removeAllListeners('warning');
-process.on('warning', warning => {
-  if (warning.name === 'ExperimentalWarning' && warning.message.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-  if (printWarning) printWarning(warning);
-});
-
 require('./npm-banner.ts').eraseNpmBanner(process.stdout, process.env);
 require('./run-demo.ts').main(process.argv.slice(2));

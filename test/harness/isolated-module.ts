@@ -108,25 +108,39 @@ function compiledFile(filename: string): { sha256: string; compiled: CompiledMod
 
 /**
  * Compiles in Node's main context. Code that loads modules with `import()`
- * (the bundled AWS SDK loads node:http that way) gets Node's default loader;
- * Node flags that option as experimental, and its one-time warning is
- * kept out of the test output.
+ * (the bundled AWS SDK loads node:http that way) gets Node's default loader.
  */
 function compile(source: string, filename: string): CompiledModule {
   if (!source.includes('import(')) {
     return vm.compileFunction(source, WRAPPER_PARAMETERS, { filename }) as CompiledModule;
   }
-  const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  silenceDefaultLoaderWarning();
+  return vm.compileFunction(source, WRAPPER_PARAMETERS, {
+    filename,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  }) as CompiledModule;
+}
+
+/**
+ * Node flags that loader option as experimental, once per process, on the first `import()` made
+ * with it: that happens here, with the warning dropped, so that it never lands in the test output
+ * or in the log of the invocation that happened to load node:http first. Node warns through its
+ * own process object; under jest, `process` (and require('process')) is the test file's copy, and
+ * only code run in Node's main context sees the original.
+ */
+function silenceDefaultLoaderWarning(): void {
+  const nodeProcess = vm.runInThisContext('process') as NodeJS.Process;
+  const emitWarning = nodeProcess.emitWarning;
+  nodeProcess.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+    (emitWarning as (...args: unknown[]) => void).call(nodeProcess, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    return vm.compileFunction(source, WRAPPER_PARAMETERS, {
-      filename,
+    const importPath = vm.compileFunction('return import("node:path")', [], {
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    }) as CompiledModule;
+    }) as () => Promise<unknown>;
+    void importPath().catch(() => undefined);
   } finally {
-    process.emitWarning = emitWarning;
+    nodeProcess.emitWarning = emitWarning;
   }
 }

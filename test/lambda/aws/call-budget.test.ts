@@ -64,8 +64,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<any> {
 }
 
 let clock: VirtualClock;
-beforeEach(() => { clock = new VirtualClock({ startAt: START }); });
-afterEach(() => clock.dispose());
+/** The lines CallBudget logs (one JSON object each), kept here instead of printed among jest's results. */
+let logged: string[];
+beforeEach(() => {
+  clock = new VirtualClock({ startAt: START });
+  logged = [];
+  jest.spyOn(console, 'log').mockImplementation((line: string) => { logged.push(line); });
+});
+afterEach(() => {
+  clock.dispose();
+  jest.restoreAllMocks();
+});
 
 describe('each attempt gets a signal at the earlier of the deadline and its own timeout', () => {
   test('far from the deadline, a hung attempt is aborted after the attempt timeout (10 s by default)', async () => {
@@ -123,6 +132,15 @@ describe('transient errors are retried with capped exponential backoff and full 
     await expect(budget.run('GetMpaTeamAssociation', throttled.call)).resolves.toBe('answered');
     const waits = throttled.attempts.slice(1).map((a, i) => a.startedAt - throttled.attempts[i].startedAt);
     expect(waits).toEqual([199, 399, 799, 1598, 3196, 4995, 4995, 4995]);
+  });
+
+  test('each retry is logged with the operation, the attempt, the wait and the error\'s name', async () => {
+    const budget = new CallBudget(clock, START + 60 * SECOND, { random: () => 1, baseDelayMs: 100, maxDelayMs: 300 });
+    const failing = service(clock, attempt => (attempt <= 2 ? { afterMs: 0, error: serviceError('InternalServerException', 500) } : { afterMs: 0 }));
+    await budget.run('GetSession', failing.call);
+    expect(logged.map(line => JSON.parse(line))).toEqual([1, 2].map(attempt => ({
+      level: 'info', event: 'retry', operation: 'GetSession', attempt, delayMs: 100 * attempt, error: 'InternalServerException',
+    })));
   });
 
   test('with no jitter drawn, the ceilings are the options\' base and cap', async () => {
