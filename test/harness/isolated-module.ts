@@ -121,6 +121,8 @@ function compile(source: string, filename: string): CompiledModule {
   }) as CompiledModule;
 }
 
+let defaultLoaderWarningSilenced = false;
+
 /**
  * Node flags that loader option as experimental, once per process, on the first `import()` made
  * with it: that happens here, with the warning dropped, so that it never lands in the test output
@@ -129,6 +131,8 @@ function compile(source: string, filename: string): CompiledModule {
  * only code run in Node's main context sees the original.
  */
 function silenceDefaultLoaderWarning(): void {
+  if (defaultLoaderWarningSilenced) return;
+  defaultLoaderWarningSilenced = true;
   const nodeProcess = vm.runInThisContext('process') as NodeJS.Process;
   const emitWarning = nodeProcess.emitWarning;
   nodeProcess.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
