@@ -5,7 +5,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
-import { SHORT_APPROVAL_TIMEOUT_MINUTES, TEAM_A, paymentsTemplate } from '../fixtures/payments-stack';
+import { TEAM_A, WAITED_OUT, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
@@ -16,7 +16,7 @@ const env = useSimulation();
 const createdPayments = (version = {}) => created(env.sim, version);
 
 forEachWorld('a stack delete that times out: DELETE_FAILED saying the rerun keeps waiting; the rerun resumes the same session', env, async () => {
-  const stack = await createdPayments({ approvalTimeoutMinutes: SHORT_APPROVAL_TIMEOUT_MINUTES });
+  const stack = await createdPayments(WAITED_OUT);
   const before = markHistory(env.sim);
   const first = await stack.delete();
   expect(first.status).toBe('DELETE_FAILED');

@@ -5,7 +5,7 @@
  * then its reason says so. The next deployment is a new change and asks again.
  */
 import { associationEvent, historySince, markHistory, reasonOf, createdPayments as created } from './observations';
-import { SHORT_APPROVAL_TIMEOUT_MINUTES, TEAM_A, TEAM_B, paymentsTemplate } from '../fixtures/payments-stack';
+import { SHORT_APPROVAL_TIMEOUT_MINUTES, TEAM_A, TEAM_B, WAITED_OUT, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversDeciding, approversWho } from '../harness/approvers';
 import { SimulatedStack } from '../harness/stack-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
@@ -14,16 +14,14 @@ import { forEachWorld } from '../harness/worlds';
 const env = useSimulation();
 
 const createdPayments = (version = {}) => created(env.sim, version);
-/** The stack of a test that lets approvalTimeout run out. */
-const waitedOut = { approvalTimeoutMinutes: SHORT_APPROVAL_TIMEOUT_MINUTES };
 
 describe('a team change that times out (sequence 2)', () => {
   forEachWorld('the rollback cancels the session at once, A stays; the next deployment is a new change and asks again', env, async world => {
     if (world.otherTeamWhileActive === 'immediate') return; // the change takes effect without a session: nothing to time out
-    const stack = await createdPayments(waitedOut);
+    const stack = await createdPayments(WAITED_OUT);
     const before = markHistory(env.sim);
 
-    const update = await stack.update(paymentsTemplate({ ...waitedOut, team: TEAM_B }));
+    const update = await stack.update(paymentsTemplate({ ...WAITED_OUT, team: TEAM_B }));
     expect(update.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     const failed = associationEvent(update, paymentsTemplate(), 'UPDATE_FAILED')!;
     const session = historySince(env.sim, before).sessions;
@@ -43,7 +41,7 @@ describe('a team change that times out (sequence 2)', () => {
 
     const again = markHistory(env.sim);
     approversWho(env.sim, 'approve');
-    expect((await stack.update(paymentsTemplate({ ...waitedOut, team: TEAM_B }))).status).toBe('UPDATE_COMPLETE');
+    expect((await stack.update(paymentsTemplate({ ...WAITED_OUT, team: TEAM_B }))).status).toBe('UPDATE_COMPLETE');
     expect(historySince(env.sim, again).sessions.length).toBeGreaterThanOrEqual(1);
     expect(env.sim.fake.association()).toMatchObject({ MpaTeamArn: TEAM_B, AssociationState: 'ACTIVE' });
   });
@@ -98,7 +96,7 @@ describe('a Create that does not complete', () => {
   forEachWorld('timed out: the stack\'s rollback cancels the session; nothing stays associated, no record stays', env, async world => {
     if (world.firstAssociation !== 'approval') return;
     const stack = new SimulatedStack(env.sim, 'Payments');
-    const result = await stack.create(paymentsTemplate(waitedOut));
+    const result = await stack.create(paymentsTemplate(WAITED_OUT));
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     expect(env.sim.fake.sessions.map(s => s.outcome)).toEqual(['cancelled']);
     expect(env.sim.fake.association()).toBeUndefined();
