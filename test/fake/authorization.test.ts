@@ -119,7 +119,7 @@ describe('what the authorizer is asked', () => {
   test('requests refused before routing (a bad signature) never reach the authorizer', async () => {
     fake.setAuthorizer(authorizer());
 
-    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, sigV4ShapedHeaders('payment-cryptography', 'eu-west-1'));
+    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: sigV4ShapedHeaders('payment-cryptography', 'eu-west-1') });
 
     expect(seen).toEqual([]);
   });
@@ -188,8 +188,8 @@ describe('a refusal', () => {
 
 describe('attribution by x-simulation-tag', () => {
   test('the tag is kept on every recorded request, refused ones included; untagged requests have none', async () => {
-    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { 'x-simulation-tag': 'create-1' });
-    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { ...sigV4ShapedHeaders('payment-cryptography', 'eu-west-1'), 'x-simulation-tag': 'create-2' });
+    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: { 'x-simulation-tag': 'create-1' } });
+    await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: { ...sigV4ShapedHeaders('payment-cryptography', 'eu-west-1'), 'x-simulation-tag': 'create-2' } });
     await getApprovalTeam(fake, TEAM_A, { headers: { 'x-simulation-tag': 'create-3' } });
     await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION });
 

@@ -1,55 +1,15 @@
 import * as http from 'node:http';
 import { FakeControlPlane, SESSION_LIFETIME_MS, sigV4ShapedHeaders, type FakeControlPlaneOptions } from './fake-control-plane';
+import { ACTION, callControlPlane, getSession, TEAM_A, TEAM_B, type ControlPlaneCallOptions } from './wire-test-clients';
 
-const ACTION = 'IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE';
-const TEAM_A = 'arn:aws:mpa:us-east-1:111122223333:approval-team/team-a';
-const TEAM_B = 'arn:aws:mpa:us-east-1:111122223333:approval-team/team-b';
 /** A fixed fake clock (with milliseconds) so timestamps can be asserted exactly. */
 const T0 = 1_764_000_000_123;
 
-interface WireAnswer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: any;
-}
-
-interface CallOptions {
-  readonly headers?: Record<string, string | undefined>;
-  readonly rawBody?: string;
-  readonly signal?: AbortSignal;
-}
-
-/** Sends one awsJson1_0 control-plane request with SigV4-shaped headers. */
-async function call(fake: FakeControlPlane, operation: string, input: unknown = {}, options: CallOptions = {}): Promise<WireAnswer> {
-  const headers: Record<string, string | undefined> = {
-    'Content-Type': 'application/x-amz-json-1.0',
-    'X-Amz-Target': `PaymentCryptographyControlPlane.${operation}`,
-    ...sigV4ShapedHeaders('payment-cryptography', fake.region),
-    ...options.headers,
-  };
-  const response = await fetch(`${fake.endpoint}/`, {
-    method: 'POST',
-    headers: definedOnly(headers),
-    body: options.rawBody ?? JSON.stringify(input),
-    signal: options.signal,
-  });
-  return { status: response.status, headers: response.headers, body: await response.json() };
-}
-
-async function getSession(fake: FakeControlPlane, sessionArn: string, headers: Record<string, string> = {}): Promise<WireAnswer> {
-  const response = await fetch(`${fake.endpoint}/sessions/${encodeURIComponent(sessionArn)}`, {
-    headers: { ...sigV4ShapedHeaders('mpa', fake.mpaRegion), ...headers },
-  });
-  return { status: response.status, headers: response.headers, body: await response.json() };
-}
-
+const call = (fake: FakeControlPlane, operation: string, input: unknown = {}, options?: ControlPlaneCallOptions) =>
+  callControlPlane(fake, operation, input, options);
 const associate = (fake: FakeControlPlane, team = TEAM_A) => call(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: team });
 const disassociate = (fake: FakeControlPlane) => call(fake, 'DisassociateMpaTeam', { Action: ACTION });
 const get = (fake: FakeControlPlane) => call(fake, 'GetMpaTeamAssociation', { Action: ACTION });
-
-function definedOnly(headers: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
-}
 
 describe('FakeControlPlane', () => {
   let fake: FakeControlPlane;
@@ -137,7 +97,7 @@ describe('FakeControlPlane', () => {
 
     test('the MPA route wants the mpa signing name and an encoded ARN', async () => {
       const arn = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/abc';
-      const wrongService = await getSession(fake, arn, sigV4ShapedHeaders('payment-cryptography', 'us-east-1'));
+      const wrongService = await getSession(fake, arn, { headers: sigV4ShapedHeaders('payment-cryptography', 'us-east-1') });
       const unencoded = await fetch(`${fake.endpoint}/sessions/${arn}`, { headers: sigV4ShapedHeaders('mpa', 'us-east-1') });
       const unsigned = await fetch(`${fake.endpoint}/sessions/${encodeURIComponent(arn)}`);
 

@@ -37,7 +37,7 @@ describe('MPA in its own region', () => {
   });
 
   test('the control plane still wants its own region, not MPA\'s', async () => {
-    const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, sigV4ShapedHeaders('payment-cryptography', 'us-east-1'));
+    const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: sigV4ShapedHeaders('payment-cryptography', 'us-east-1') });
 
     expect(answer.status).toBe(403);
     expect(answer.body.Message).toContain("'eu-west-1'");
@@ -52,7 +52,7 @@ describe('MPA in its own region', () => {
 
   test('GetSession names the control plane\'s region as RequesterRegion', async () => {
     fake.setAssociation(ACTION, { mpaTeamArn: TEAM_A, associationState: 'ACTIVE' });
-    const sessionArn = (await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION }, sigV4ShapedHeaders('payment-cryptography', 'eu-west-1')))
+    const sessionArn = (await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION }, { headers: sigV4ShapedHeaders('payment-cryptography', 'eu-west-1') }))
       .body.MpaTeamAssociation!.MpaStatus.MpaSessionArn;
 
     expect((await getSession(fake, sessionArn)).body.RequesterRegion).toBe('eu-west-1');

@@ -151,7 +151,7 @@ describe('in real time (no time source)', () => {
     fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'hang', times: 1 });
     const started = Date.now();
 
-    await rejection(callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, {}, AbortSignal.timeout(100)));
+    await rejection(callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { signal: AbortSignal.timeout(100) }));
     await recordedCount(fake, 1);
 
     expect(fake.requests).toEqual([expect.objectContaining({ status: 0, fault: 'hang' })]);

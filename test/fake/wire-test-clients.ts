@@ -30,20 +30,29 @@ export function ssmClient(fake: FakeControlPlane, region = fake.region): SSMClie
   return new SSMClient({ endpoint: fake.endpoint, region, credentials: CREDENTIALS, maxAttempts: 1 });
 }
 
+export interface ControlPlaneCallOptions {
+  /** Headers added to (or, with `undefined`, removed from) the JSON content type, the target and the SigV4-shaped ones. */
+  readonly headers?: Record<string, string | undefined>;
+  /** The body as sent, instead of the input as JSON. */
+  readonly rawBody?: string;
+  readonly signal?: AbortSignal;
+}
+
 /** One awsJson1_0 control-plane request with SigV4-shaped headers, as bare HTTP (no SDK: no retries, no timeout but `signal`). */
 export async function callControlPlane(
-  fake: FakeControlPlane, operation: string, input: unknown, headers: Record<string, string> = {}, signal?: AbortSignal,
+  fake: FakeControlPlane, operation: string, input: unknown, options: ControlPlaneCallOptions = {},
 ): Promise<WireAnswer> {
+  const headers: Record<string, string | undefined> = {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'X-Amz-Target': `PaymentCryptographyControlPlane.${operation}`,
+    ...sigV4ShapedHeaders('payment-cryptography', fake.region),
+    ...options.headers,
+  };
   return send(`${fake.endpoint}/`, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `PaymentCryptographyControlPlane.${operation}`,
-      ...sigV4ShapedHeaders('payment-cryptography', fake.region),
-      ...headers,
-    },
-    body: JSON.stringify(input),
-    signal,
+    headers: Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    body: options.rawBody ?? JSON.stringify(input),
+    signal: options.signal,
   });
 }
 
