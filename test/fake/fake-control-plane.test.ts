@@ -1,15 +1,13 @@
 import * as http from 'node:http';
 import { FakeControlPlane, SESSION_LIFETIME_MS, sigV4ShapedHeaders, type FakeControlPlaneOptions } from './fake-control-plane';
-import { ACTION, callControlPlane, getSession, TEAM_A, TEAM_B, type ControlPlaneCallOptions } from './wire-test-clients';
+import { ACTION, callControlPlane, getSession, TEAM_A, TEAM_B } from './wire-test-clients';
 
 /** A fixed fake clock (with milliseconds) so timestamps can be asserted exactly. */
 const T0 = 1_764_000_000_123;
 
-const call = (fake: FakeControlPlane, operation: string, input: unknown = {}, options?: ControlPlaneCallOptions) =>
-  callControlPlane(fake, operation, input, options);
-const associate = (fake: FakeControlPlane, team = TEAM_A) => call(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: team });
-const disassociate = (fake: FakeControlPlane) => call(fake, 'DisassociateMpaTeam', { Action: ACTION });
-const get = (fake: FakeControlPlane) => call(fake, 'GetMpaTeamAssociation', { Action: ACTION });
+const associate = (fake: FakeControlPlane, team = TEAM_A) => callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: team });
+const disassociate = (fake: FakeControlPlane) => callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION });
+const get = (fake: FakeControlPlane) => callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION });
 
 describe('FakeControlPlane', () => {
   let fake: FakeControlPlane;
@@ -47,7 +45,7 @@ describe('FakeControlPlane', () => {
       ['the wrong signing service', sigV4ShapedHeaders('payment-cryptography-data', 'us-east-1'), 403, 'InvalidSignatureException'],
       ['another region', sigV4ShapedHeaders('payment-cryptography', 'eu-west-1'), 403, 'InvalidSignatureException'],
     ])('refuses a request with %s', async (_, headers, status, errorName) => {
-      const answer = await call(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers });
+      const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers });
 
       expect(answer.status).toBe(status);
       expect(answer.body.__type).toBe(`com.amazon.coral.service#${errorName}`);
@@ -55,7 +53,7 @@ describe('FakeControlPlane', () => {
     });
 
     test('names the service it expects when the credential scope is wrong', async () => {
-      const answer = await call(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: sigV4ShapedHeaders('mpa', 'us-east-1') });
+      const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: sigV4ShapedHeaders('mpa', 'us-east-1') });
 
       expect(answer.body.Message).toContain("'payment-cryptography'");
     });
@@ -64,7 +62,7 @@ describe('FakeControlPlane', () => {
       const headers = sigV4ShapedHeaders('payment-cryptography', 'us-east-1', new Date('2025-01-02T03:04:05Z'));
       headers['X-Amz-Date'] = '20250103T030405Z';
 
-      const answer = await call(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers });
+      const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers });
 
       expect(answer.status).toBe(403);
       expect(answer.body.__type).toMatch(/#InvalidSignatureException$/);
@@ -75,14 +73,14 @@ describe('FakeControlPlane', () => {
       ['a JSON array', '[]'],
       ['a string member of the wrong type', JSON.stringify({ Action: 42 })],
     ])('refuses a body that is %s with SerializationException', async (_, rawBody) => {
-      const answer = await call(fake, 'GetMpaTeamAssociation', undefined, { rawBody });
+      const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', undefined, { rawBody });
 
       expect(answer.status).toBe(400);
       expect(answer.body.__type).toMatch(/#SerializationException$/);
     });
 
     test('treats an empty body as {} (then Action is missing)', async () => {
-      const answer = await call(fake, 'GetMpaTeamAssociation', undefined, { rawBody: '' });
+      const answer = await callControlPlane(fake, 'GetMpaTeamAssociation', undefined, { rawBody: '' });
 
       expect(answer.status).toBe(400);
       expect(answer.body.__type).toBe('com.amazonaws.paymentcryptography#ValidationException');
@@ -108,7 +106,7 @@ describe('FakeControlPlane', () => {
     });
 
     test('records refused requests too', async () => {
-      await call(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: { Authorization: undefined } });
+      await callControlPlane(fake, 'GetMpaTeamAssociation', { Action: ACTION }, { headers: { Authorization: undefined } });
 
       expect(fake.requests).toEqual([
         { operation: 'GetMpaTeamAssociation', input: JSON.stringify({ Action: ACTION }), status: 403, errorName: 'MissingAuthenticationTokenException', at: T0 },
@@ -127,7 +125,7 @@ describe('FakeControlPlane', () => {
       ['DisassociateMpaTeam', { RequesterComment: 'why' }, "Value null at 'Action'"],
       ['GetMpaTeamAssociation', { Action: 'SIGN_DATA' }, "at 'Action'"],
     ])('%s %j is a ValidationException naming the field', async (operation, input, expected) => {
-      const answer = await call(fake, operation, input);
+      const answer = await callControlPlane(fake, operation, input);
 
       expect(answer.status).toBe(400);
       expect(answer.body.__type).toBe('com.amazonaws.paymentcryptography#ValidationException');
@@ -136,9 +134,9 @@ describe('FakeControlPlane', () => {
     });
 
     test('a 200-character comment is accepted and never echoed in a validation message', async () => {
-      expect((await call(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A, RequesterComment: 'c'.repeat(200) })).status).toBe(200);
+      expect((await callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A, RequesterComment: 'c'.repeat(200) })).status).toBe(200);
 
-      const tooLong = await call(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'secret'.repeat(40) });
+      const tooLong = await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'secret'.repeat(40) });
 
       expect(tooLong.body.Message).not.toContain('secret');
     });
@@ -201,7 +199,7 @@ describe('FakeControlPlane', () => {
     test('Disassociate goes to DELETE_PENDING with a PENDING session named after the team', async () => {
       await associate(fake);
 
-      const answer = await call(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'stack deleted' });
+      const answer = await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'stack deleted' });
 
       const association = answer.body.MpaTeamAssociation;
       expect(answer.status).toBe(200);
@@ -387,7 +385,7 @@ describe('FakeControlPlane', () => {
       fake.injectFault({ operation: 'GetMpaTeamAssociation', kind: 'throttling', times: 1 });
 
       expect((await get(fake)).status).toBe(429);
-      expect((await call(fake, 'GetMpaTeamAssociation', {}))).toMatchObject({ status: 400 });
+      expect((await callControlPlane(fake, 'GetMpaTeamAssociation', {}))).toMatchObject({ status: 400 });
       expect((await get(fake)).status).toBe(404);
     });
 
@@ -461,7 +459,7 @@ describe('FakeControlPlane', () => {
   describe('MPA GetSession', () => {
     test('answers with the session, its threshold and the approvals so far', async () => {
       await associate(fake);
-      const sessionArn = (await call(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'bye' })).body.MpaTeamAssociation.MpaStatus.MpaSessionArn;
+      const sessionArn = (await callControlPlane(fake, 'DisassociateMpaTeam', { Action: ACTION, RequesterComment: 'bye' })).body.MpaTeamAssociation.MpaStatus.MpaSessionArn;
       fake.recordApproval();
 
       const answer = await getSession(fake, sessionArn);
@@ -585,7 +583,7 @@ describe('FakeControlPlane', () => {
     test('slow does not apply a request whose client gave up', async () => {
       fake.injectFault({ operation: 'AssociateMpaTeam', kind: 'slow', delayMs: 300 });
 
-      await expect(call(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A }, { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+      await expect(callControlPlane(fake, 'AssociateMpaTeam', { Action: ACTION, MpaTeamArn: TEAM_A }, { signal: AbortSignal.timeout(50) })).rejects.toThrow();
       await new Promise(resolve => setTimeout(resolve, 400));
 
       expect(fake.association()).toBeUndefined();
