@@ -1,5 +1,6 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter } from 'aws-cdk-lib';
 import { MpaProtectedOperation } from '../src';
+import { newStack } from './construct-helpers/stacks';
 
 describe('MpaProtectedOperation', () => {
   test('IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE is the service\'s operation name', () => {
@@ -30,7 +31,7 @@ describe('MpaProtectedOperation', () => {
   });
 
   test('of() passes a token through unchecked', () => {
-    const parameter = new CfnParameter(new Stack(), 'Operation');
+    const parameter = new CfnParameter(newStack(), 'Operation');
 
     expect(MpaProtectedOperation.of(parameter.valueAsString).value).toBe(parameter.valueAsString);
   });
