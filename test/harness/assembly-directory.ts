@@ -5,9 +5,9 @@ import * as path from 'node:path';
 /**
  * Where the apps of the tests and the demo write their cloud assembly. An App
  * without an outdir makes a temporary directory of its own and never removes
- * it: one `npx jest` left some 230 of them (70 MB, most of it copies of the
- * handler bundle) in the system's temporary directory, and `npm run mutation`,
- * which runs the suites once per mutant, thousands. The directories made here
+ * it: one `npx jest` left 231 of them (70 MB, most of it copies of the
+ * handler bundle) in the system's temporary directory, and every further run
+ * (a mutation run runs suites once per mutant) added as many. The directories made here
  * go when the test file ends (jest's afterAll), or, outside jest (the demo),
  * when the process exits.
  */
