@@ -109,6 +109,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // jest's default is one worker fewer than the cores: a single worker on a 2-core machine.
       maxWorkers: 2,
+      // Apps in tests write their cloud assembly where it is removed after the file (test/harness/assembly-directory.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/jest.setup.ts'],
       additionalOptions: {
         // A worker that ran some thirty test files takes 420-540 ms from jest's end message to the
         // end of its process (measured: its 'exit' event fires within milliseconds, then Node frees
