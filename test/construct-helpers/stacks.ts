@@ -3,7 +3,7 @@ import { App, aws_mpa as mpa, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { MpaTeamAssociation, MpaTeamAssociationProps } from '../../src';
-import { newAssemblyDirectory } from '../harness/assembly-directory';
+import { testAppProps } from '../harness/test-app-props';
 
 /** The stack's own account and region; MPA teams live in us-east-1. */
 export const STACK_ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -42,13 +42,12 @@ export interface NewStackOptions extends NewAppOptions {
   readonly id?: string;
 }
 
-/** A fresh app, writing to a directory removed after the test file (see `NewAppOptions.templateValidation`). */
+/** A fresh app as tests build them (test-app-props.ts; see `NewAppOptions.templateValidation`). */
 export function newApp(options: NewAppOptions = {}): App {
-  return new App({
-    outdir: newAssemblyDirectory(),
+  return new App(testAppProps({
     context: { ...(options.recommendedFlags ? RECOMMENDED_FLAGS : {}), ...options.context },
     builtinCloudFormationValidation: options.templateValidation ?? false,
-  });
+  }));
 }
 
 /** A fresh app and stack with a concrete environment. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { newAssemblyDirectory } from './assembly-directory';
+import { testAppProps } from './test-app-props';
 
 /** A CloudFormation template, as far as the stack simulator reads it. */
 export interface CfnTemplate {
@@ -39,7 +39,7 @@ export const SIMULATED_ENV = { account: '123456789012', region: 'us-east-1' } as
  * synth (seconds), and the stack simulator reads the template itself.
  */
 export function newSimulatedStack(stackName: string, props: StackProps = {}): Stack {
-  const app = new App({ outdir: newAssemblyDirectory(), builtinCloudFormationValidation: false });
+  const app = new App(testAppProps({ builtinCloudFormationValidation: false }));
   return new Stack(app, stackName, { env: SIMULATED_ENV, ...props });
 }
 
