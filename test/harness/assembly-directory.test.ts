@@ -30,7 +30,7 @@ test('an App given a directory from newAssemblyDirectory() is accepted', () => {
 
 test('an App without an outdir is refused, naming the rule and the helpers', () => {
   expect(() => new App()).toThrow(REFUSED);
-  expect(() => new App()).toThrow(/newApp\(\) or newStack\(\)/);
+  expect(() => new App()).toThrow(/newApp\(\) or newStack\(\).*new App\(testAppProps\(\)\)/);
 });
 
 test('a Stack without a scope (its implicit App has no outdir) is refused', () => {

@@ -40,7 +40,7 @@ export function refuseAppsWithoutAssemblyDirectory(): void {
     if (isMadeByAwsCdkLib(app.outdir)) fs.rmSync(app.outdir, { recursive: true, force: true });
     throw new Error('An App in a test writes its cloud assembly to a directory from newAssemblyDirectory() '
       + `(test/harness/assembly-directory.ts), removed when the test file ends; this one was to write to ${app.outdir}. `
-      + 'Build it with newApp() or newStack() (test/construct-helpers/stacks.ts), or give it outdir: newAssemblyDirectory().');
+      + 'Build it with newApp() or newStack() (test/construct-helpers/stacks.ts), or with new App(testAppProps()) (test/harness/test-app-props.ts).');
   };
 }
 
