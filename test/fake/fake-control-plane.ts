@@ -25,7 +25,7 @@ import { FaultInjector, type FaultSpec, type RandomFaultSpec } from './fault-inj
 import type { TimestampFormat } from './mpa-api';
 import { ParameterStore, type ParameterSnapshot, type PathPaging } from './parameter-store';
 import { RequestDelays, type TimeSource } from './request-delays';
-import { RequestHandler, type RecordedRequest } from './request-handler';
+import { DEFAULT_MPA_BEHAVIOUR, RequestHandler, type MpaBehaviour, type RecordedRequest } from './request-handler';
 import { DEFAULT_WORLD, type ServiceWorld } from './service-worlds';
 import { MUTATING_OPERATIONS, type ErrorNameStyle } from './wire-protocol';
 
@@ -40,7 +40,7 @@ export { HANG_CAP_MS, type FaultKind, type FaultSpec, type RandomFaultSpec } fro
 export type { ParameterSnapshot, PathPaging } from './parameter-store';
 export type { TimeSource } from './request-delays';
 export { DEFAULT_WORLD, WORLD_DIMENSIONS, WORLDS, worldName, type ServiceWorld } from './service-worlds';
-export { SIMULATION_TAG_HEADER, type RecordedRequest } from './request-handler';
+export { DEFAULT_MPA_BEHAVIOUR, SIMULATION_TAG_HEADER, type MpaBehaviour, type RecordedRequest } from './request-handler';
 export { sigV4ShapedHeaders, type ErrorNameStyle, type OperationName } from './wire-protocol';
 
 export interface FakeControlPlaneOptions {
@@ -118,6 +118,7 @@ export class FakeControlPlane {
   private readonly errorNameStyle: ErrorNameStyle;
   private readonly timestampFormat: TimestampFormat;
   private readonly repeatCancel: 'conflict' | 'success';
+  private readonly mpaBehaviour: MpaBehaviour = { ...DEFAULT_MPA_BEHAVIOUR };
   private readonly wallClock: () => number;
   private authorizer: Authorizer | undefined;
   private callerResolver: ((tag: string | undefined) => string | undefined) | undefined;
@@ -162,6 +163,7 @@ export class FakeControlPlane {
       errorNameStyle: this.errorNameStyle,
       timestampFormat: this.timestampFormat,
       repeatCancel: this.repeatCancel,
+      mpaBehaviour: this.mpaBehaviour,
       machine: this.machine,
       teams: this.teams,
       parameterStore: this.parameterStore,
@@ -254,6 +256,11 @@ export class FakeControlPlane {
   /** Moves the given dimensions of the current world; reset() returns to the start world. */
   setWorld(world: Partial<ServiceWorld>): void {
     this.machine.world = { ...this.machine.world, ...world };
+  }
+
+  /** Moves MPA's behaviours that its model leaves open (see MpaBehaviour); reset() restores the defaults. */
+  setMpaBehaviour(behaviour: Partial<MpaBehaviour>): void {
+    Object.assign(this.mpaBehaviour, behaviour);
   }
 
   /** The first version's switches: `teamChange` is `otherTeamWhileActive`. */
@@ -371,6 +378,7 @@ export class FakeControlPlane {
     this.teams.reset();
     this.parameterStore.reset();
     this.faults.clear();
+    Object.assign(this.mpaBehaviour, DEFAULT_MPA_BEHAVIOUR);
     this.authorizer = this.startAuthorizer;
     this.log.length = 0;
     this.clockOffsetMs = 0;

@@ -198,6 +198,20 @@ describe('MPA API', () => {
       expect(fake.association()).toEqual(before);
     });
 
+    test('MPA behaviours its model leaves open: a CancelSession that answers 200 without effect; a pending session reported with another status', async () => {
+      const sessionArn = await pendingDisassociation();
+      fake.setMpaBehaviour({ cancelEffect: 'none', pendingStatusReportedAs: 'AWAITING_QUORUM' });
+
+      expect((await cancelSession(fake, sessionArn)).status).toBe(200);
+      expect(fake.sessions[0].outcome).toBeUndefined();
+      expect((await getSession(fake, sessionArn)).body).toMatchObject({ Status: 'AWAITING_QUORUM' });
+      fake.approve();
+      expect((await getSession(fake, sessionArn)).body).toMatchObject({ Status: 'APPROVED' });
+      fake.reset();
+      expect((await cancelSession(fake, await pendingDisassociation())).status).toBe(200);
+      expect(fake.sessions[0].outcome).toBe('cancelled');
+    });
+
     test('with repeatCancel "success" cancelling a cancelled session again is a 200 no-op; an approved one still conflicts', async () => {
       const other = await FakeControlPlane.start({ repeatCancel: 'success' });
       try {

@@ -65,6 +65,8 @@ export interface ServedState {
   readonly errorNameStyle: ErrorNameStyle;
   readonly timestampFormat: TimestampFormat;
   readonly repeatCancel: 'conflict' | 'success';
+  /** What MPA does beyond its model's word (scripted with setMpaBehaviour; reset() restores it). */
+  readonly mpaBehaviour: MpaBehaviour;
   readonly machine: ApprovalStateMachine;
   readonly teams: ApprovalTeams;
   readonly parameterStore: ParameterStore;
@@ -76,6 +78,20 @@ export interface ServedState {
   now(): number;
   authorizer(): Authorizer | undefined;
 }
+
+/**
+ * MPA's behaviours that its model leaves open, as parameters:
+ * - `cancelEffect`: CancelSession ends a pending session (`cancels`), or answers 200 and
+ *   leaves it pending (`none`: a cancel that reports success must not be taken as done);
+ * - `pendingStatusReportedAs`: the Status GetSession gives a pending session (MPA may
+ *   add values, and has CREATING besides the model's PENDING).
+ */
+export interface MpaBehaviour {
+  cancelEffect: 'cancels' | 'none';
+  pendingStatusReportedAs: string;
+}
+
+export const DEFAULT_MPA_BEHAVIOUR: Readonly<MpaBehaviour> = { cancelEffect: 'cancels', pendingStatusReportedAs: 'PENDING' };
 
 export class RequestHandler {
   constructor(private readonly state: ServedState) {}
@@ -192,8 +208,14 @@ export class RequestHandler {
   private executeMpa(request: ParsedRequest & { route: 'mpa' }): Record<string, unknown> | undefined {
     const arn = 'SessionArn' in request.input ? request.input.SessionArn : request.input.Arn;
     switch (request.operation) {
-      case 'GetSession': return sessionOutput(this.state.machine.getSession(arn), this.state.timestampFormat, this.state.region);
-      case 'CancelSession': return void this.state.machine.cancelSession(arn, this.state.repeatCancel);
+      case 'GetSession': {
+        const session = this.state.machine.getSession(arn);
+        const status = session.outcome === undefined ? this.state.mpaBehaviour.pendingStatusReportedAs : session.status;
+        return sessionOutput({ ...session, status: status as typeof session.status }, this.state.timestampFormat, this.state.region);
+      }
+      case 'CancelSession':
+        if (this.state.mpaBehaviour.cancelEffect === 'none') return void this.state.machine.getSession(arn);
+        return void this.state.machine.cancelSession(arn, this.state.repeatCancel);
       case 'GetApprovalTeam': return teamOutput(this.state.teams.get(arn), this.state.timestampFormat);
     }
   }
