@@ -126,12 +126,34 @@ export const noSecretInLogs: Check = ({ sim, since = NO_MARK }) => {
   return problems;
 };
 
+/**
+ * A request that answered SUCCESS left none of its approval sessions open, and none
+ * of them was approved after the answer: CloudFormation believes the change is done,
+ * so nothing it asked may still take effect (a Delete that handed the action over
+ * while its removal waited for approvers).
+ */
+export const noSessionOutlivesSuccess: Check = ({ sim, since = NO_MARK }) => {
+  const problems: string[] = [];
+  for (const response of sim.responses.responses.slice(since.responses)) {
+    if (response.body?.Status !== 'SUCCESS' || response.requestId === undefined) continue;
+    for (const session of sim.fake.sessions.filter(s => tagOfSession(sim, s) === response.requestId)) {
+      const approvedLater = session.outcome === 'approved' && (session.completedAtMs ?? 0) > response.at;
+      if (session.outcome === undefined || approvedLater) {
+        problems.push(`RequestId ${response.requestId} answered SUCCESS, yet its session ${session.sessionArn} `
+          + `${session.outcome === undefined ? 'is still pending' : 'was approved after that answer'}`);
+      }
+    }
+  }
+  return problems;
+};
+
 /** Every invariant, by name. */
 export const INVARIANTS = {
   'one response per request, within 4096 bytes': oneResponsePerRequest,
   'never SUCCESS while the association is pending': noSuccessWhilePending,
   'never a disassociation of a team this library does not manage': noForeignDisassociation,
   'at most one approval session per change': oneSessionPerChange,
+  'no session of a change outlives its SUCCESS': noSessionOutlivesSuccess,
   'no invocation past its Lambda timeout': noInvocationPastItsTimeout,
   'no secret, presigned URL or RequesterComment in a log line': noSecretInLogs,
 } as const satisfies Record<string, Check>;

@@ -71,6 +71,12 @@ export class Simulation extends AwsStandIns {
   readonly sessionTags = new Map<string, string>();
   /** Whether the fake can enforce the handler role's policy (it has setAuthorizer). */
   readonly authorizes: boolean;
+  /**
+   * Stack operations under way together (concurrent-operations.ts): while any is, a stack
+   * operation that ends does not check the invariants, since another one's requests are
+   * still waiting for their answers; the whole group is checked once all have ended.
+   */
+  concurrentOperations = 0;
   private readonly restores: Array<() => void> = [];
   private readonly permissionSources = new Set<PermissionSource>();
   private seenSessions = 0;
@@ -159,6 +165,7 @@ export class Simulation extends AwsStandIns {
     this.requesterComments.clear();
     this.sessionTags.clear();
     this.seenSessions = 0;
+    this.concurrentOperations = 0;
     this.permissionSources.clear();
     this.fake.reset();
     setAuthorizer(this.fake, request => this.authorize(request));
