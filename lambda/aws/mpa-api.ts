@@ -91,11 +91,32 @@ interface MpaError extends Error {
   readonly $metadata: { httpStatusCode: number };
 }
 
-/** restJson1 errors name themselves in X-Amzn-ErrorType (or the body's `__type`/`code`), maybe with a namespace or a suffix. */
+/**
+ * The error's name, read as the SDK's `loadRestJsonErrorCode` reads it: the
+ * X-Amzn-ErrorType header, else the body's `code` (in any case), else its
+ * `__type`; cut at `,` and `:`, and after a `#` namespace.
+ */
+export function restJsonErrorCode(headers: Record<string, string>, body: any): string | undefined {
+  const find = (object: Record<string, unknown>, key: string) => Object.keys(object).find(k => k.toLowerCase() === key);
+  const sanitize = (raw: unknown) => {
+    let value = typeof raw === 'number' ? raw.toString() : String(raw);
+    if (value.includes(',')) value = value.split(',')[0];
+    if (value.includes(':')) value = value.split(':')[0];
+    if (value.includes('#')) value = value.split('#')[1];
+    return value;
+  };
+  const header = find(headers, 'x-amzn-errortype');
+  if (header !== undefined) return sanitize(headers[header]);
+  if (body && typeof body === 'object') {
+    const code = find(body, 'code');
+    if (code !== undefined && body[code] !== undefined) return sanitize(body[code]);
+    if (body.__type !== undefined) return sanitize(body.__type);
+  }
+  return undefined;
+}
+
 function mpaError(operation: string, status: number, headers: Record<string, string>, body: any): MpaError {
-  const header = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-amzn-errortype')?.[1];
-  const raw = header ?? body?.__type ?? body?.code ?? `Http${status}`;
-  const name = String(raw).split(':')[0].split('#').pop()!;
+  const name = restJsonErrorCode(headers, body) || `Http${status}`;
   const error = new Error(`${operation}: ${body?.message ?? body?.Message ?? `HTTP ${status}`}`) as Error & { $metadata: { httpStatusCode: number } };
   error.name = name;
   error.$metadata = { httpStatusCode: status };

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { CallBudget } from '../../../lambda/aws/call-budget';
-import { MpaApi, mpaEndpoint, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
+import { MpaApi, mpaEndpoint, restJsonErrorCode, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
 import { systemClock } from '../../../lambda/clock';
 
 const US_EAST_1_SESSION = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/s-1';
@@ -34,6 +34,19 @@ describe('where MPA answers: region and partition from the ARN, not from the Lam
   test('an ARN whose partition does not own its region is refused, as is one without a region', () => {
     expect(() => mpaEndpoint('arn:aws-cn:mpa:us-east-1:111122223333:session/t/s', false)).toThrow(/partition aws-cn/);
     expect(() => mpaEndpoint('not-an-arn', false)).toThrow(/Cannot tell the MPA region/);
+  });
+});
+
+describe('MPA error names, read as the SDK\'s loadRestJsonErrorCode reads them', () => {
+  test.each([
+    ['the X-Amzn-ErrorType header, any case, first', { 'X-AMZN-ERRORTYPE': 'ConflictException:http://internal' }, { code: 'Other', __type: 'Other' }, 'ConflictException'],
+    ['then the body\'s code, in any case', {}, { Code: 'ResourceNotFoundException', __type: 'Other' }, 'ResourceNotFoundException'],
+    ['then __type, without its namespace', {}, { __type: 'com.amazonaws.mpa#ThrottlingException' }, 'ThrottlingException'],
+    ['cut at a comma', { 'x-amzn-errortype': 'ValidationException,Other' }, {}, 'ValidationException'],
+    ['a number as a string', {}, { code: 404 }, '404'],
+    ['nothing to read', {}, { message: 'no name' }, undefined],
+  ])('%s', (_, headers, body, expected) => {
+    expect(restJsonErrorCode(headers as Record<string, string>, body)).toBe(expected);
   });
 });
 
