@@ -3,9 +3,9 @@ import type { CallBudget } from './aws/call-budget';
 import type { ControlPlane } from './aws/control-plane';
 import type { MpaApi } from './aws/mpa-api';
 import type { OwnershipStore } from './aws/ownership-store';
-import type { ChangeRequest } from './change-request';
+import { sameResource, type ChangeRequest } from './change-request';
 import { decide, type Step } from './change-table';
-import { claimEffects, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
+import { claimEffects, hasEnded, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
 import { describeProgress, timeoutReason } from './failure-reasons';
 import { log } from './log';
 import { withCall, type CallRecord, type ManagerRecord } from './ownership-record';
@@ -94,13 +94,17 @@ export async function pollChange(request: ChangeRequest, services: PollServices,
 /** The world as this poll first sees it, with what the observation teaches the record saved. */
 async function observe(request: ChangeRequest, services: PollServices): Promise<ChangeView> {
   const mine = await services.store.read(request.action, request.resource);
-  const others = request.type === 'Update' ? [] : (await services.store.list(request.action))
-    .filter(r => !(r.resource.stackId === request.resource.stackId && r.resource.logicalId === request.resource.logicalId));
+  const others = await listOthers(request, services);
   const association = await services.controlPlane.get(request.action);
   const view: ChangeView = {
     request, now: services.budget.clock.now(), mine, others, association, sessions: new Map(), uncancellable: new Map(),
   };
   return saveLearned(view, services);
+}
+
+/** The other resources' records for the action. */
+async function listOthers(request: ChangeRequest, services: PollServices): Promise<ManagerRecord[]> {
+  return (await services.store.list(request.action)).filter(r => !sameResource(r.resource, request.resource));
 }
 
 async function saveLearned(view: ChangeView, services: PollServices): Promise<ChangeView> {
@@ -133,6 +137,7 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
             requestId: request.requestId,
             type: request.type,
             startedAt: request.startedAt,
+            deadline: request.deadline,
             team: request.team,
             ...(request.previousTeam ? { previousTeam: request.previousTeam } : {}),
             ...(step.rollbackOf ? { rollbackOf: step.rollbackOf } : {}),
@@ -153,7 +158,12 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
         return { view: { ...view, uncancellable: new Map([...view.uncancellable, [step.session, why]]) } };
       }
       log({ event: 'cancelled', session: step.session });
-      return { view: { ...view, association: await services.controlPlane.get(request.action), now: now() } };
+      const association = await services.controlPlane.get(request.action);
+      if (openSession(association) === step.session) {
+        // MPA says it ended; the association does not show it yet: look again at the next poll.
+        return { outcome: { kind: 'wait', why: `the association to show that session ${step.session} ended (cancelled)` } };
+      }
+      return { view: { ...view, association, now: now() } };
     }
 
     case 'read-team': {
@@ -199,7 +209,10 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       const association = answer.answer === 'accepted' && answer.association ? answer.association : await services.controlPlane.get(request.action);
       const session = answer.answer === 'accepted' ? openSession(association) : undefined;
       const mine = await recordCall(view, services, { ...sent, answer: answer.answer, ...(session ? { session } : {}) });
-      return { view: await saveLearned({ ...view, mine, association, now: now() }, services) };
+      // A claim written while this Delete read and called (a move deployed in parallel) is
+      // seen now, in the same poll, so its removal is cancelled before approvers can act on it.
+      const others = request.type === 'Delete' ? await listOthers(request, services) : view.others;
+      return { view: await saveLearned({ ...view, mine, others, association, now: now() }, services) };
     }
 
     case 'wait': {
@@ -232,20 +245,38 @@ function recordCall(view: ChangeView, services: PollServices, call: CallRecord):
   });
 }
 
-/** Cancels a session this handler requested; answers why not when it cannot. */
+/**
+ * Cancels a session this handler requested; answers why not when it cannot. Only a
+ * session MPA reports as ended unapproved counts as cancelled: a status the handler
+ * does not know (MPA may add values) counts as not ended, so it is cancelled too; and
+ * a CancelSession that answers success is believed only once GetSession agrees.
+ */
 async function cancelSession(session: string, services: PollServices): Promise<string | undefined> {
+  let before: SessionDetail;
   try {
-    const detail = await services.mpa.getSession(session);
-    if (detail.requesterPrincipalArn && services.roleArn && !sameRole(detail.requesterPrincipalArn, services.roleArn)) {
-      return `it was requested by ${detail.requesterPrincipalArn}, not by this handler`;
-    }
-    if (detail.status && detail.status !== 'PENDING' && detail.status !== 'CREATING') return undefined;
-    await services.mpa.cancelSession(session);
-    return undefined;
+    before = await services.mpa.getSession(session);
   } catch (error) {
-    if (errorName(error) === 'ConflictException') return undefined;
     return `MPA answered ${errorName(error)}: ${errorMessage(error).slice(0, 120)}`;
   }
+  if (before.requesterPrincipalArn && services.roleArn && !sameRole(before.requesterPrincipalArn, services.roleArn)) {
+    return `it was requested by ${before.requesterPrincipalArn}, not by this handler`;
+  }
+  if (before.status === 'APPROVED') return 'it was approved before it could be cancelled';
+  if (hasEnded(before.status)) return undefined;
+  try {
+    await services.mpa.cancelSession(session);
+  } catch (error) {
+    // A conflict may mean it ended meanwhile: what GetSession says next decides.
+    if (errorName(error) !== 'ConflictException') return `MPA answered ${errorName(error)}: ${errorMessage(error).slice(0, 120)}`;
+  }
+  let after: SessionDetail;
+  try {
+    after = await services.mpa.getSession(session);
+  } catch (error) {
+    return `CancelSession was sent, but MPA could not confirm it (${errorName(error)})`;
+  }
+  if (after.status === 'APPROVED') return 'it was approved before it could be cancelled';
+  return hasEnded(after.status) ? undefined : `MPA still reports it ${after.status ?? 'without a status'} after CancelSession`;
 }
 
 /**

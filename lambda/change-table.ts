@@ -1,6 +1,10 @@
 import { describeResource } from './change-request';
 import {
+  awaitsHandOver,
   changeSessions,
+  claimsOn,
+  endedRemovalSession,
+  handOverWaitEnds,
   hasCalled,
   heldTeam,
   isActiveWith,
@@ -10,6 +14,8 @@ import {
   openSession,
   othersHolding,
   ownChange,
+  ownRemovalApplied,
+  releasing,
   sessionNotApproved,
   sessionsToInherit,
   sessionToCancel,
@@ -22,7 +28,11 @@ import {
   describeProgress,
   noEffectReason,
   foreignTeamReason,
+  handOverCannotCancelReason,
+  handOverDescription,
+  noHandOverNote,
   notApprovedReason,
+  removedUnderClaimReason,
   supersededReason,
   teamNotUsableReason,
   teamPendingDescription,
@@ -112,12 +122,13 @@ function completedRecord(v: ChangeView, team: string): ManagerRecord {
   const mine = v.mine!;
   const change = ownChange(v)!;
   const created = hasCalled(v, 'AssociateMpaTeam', team) || (mine.team === team && mine.origin === 'created');
-  const inheritedOrigin = othersHolding(v, team)[0]?.origin;
-  const origin = created ? 'created' : inheritedOrigin ?? (mine.team === team ? mine.origin : undefined) ?? 'adopted';
+  const handedOver = change.handOver && v.request.team === team ? change.handOver.origin : undefined;
+  const held = mine.team === team ? mine.origin : undefined;
+  const origin = created ? 'created' : handedOver ?? held ?? othersHolding(v, team)[0]?.origin ?? 'adopted';
   return { ...mine, team, origin, change: { ...change, outcome: 'succeeded' } };
 }
 
-function complete(v: ChangeView, note?: string): Step {
+function complete(v: ChangeView, note = noHandOver(v)): Step {
   const team = association(v)!.team!;
   return { kind: 'complete', team, session: lastSession(v), record: completedRecord(v, team), ...(note ? { note } : {}) };
 }
@@ -138,6 +149,18 @@ function completeWithDrift(v: ChangeView): Step {
 
 function release(note: string): Step {
   return { kind: 'complete', record: 'remove', note };
+}
+
+/** Said when a Create or Update stopped waiting for a Delete that did not hand over in time. */
+function noHandOver(v: ChangeView): string | undefined {
+  const stale = v.request.type === 'Delete' ? [] : releasing(v, v.request.team);
+  return stale.length > 0 && v.now >= handOverWaitEnds(v) ? noHandOverNote(v, stale, handOverWaitEnds(v) - v.request.startedAt) : undefined;
+}
+
+/** A wait on someone else's session, saying so when it follows a hand-over that did not come. */
+function waitBusy(v: ChangeView): Step {
+  const note = noHandOver(v);
+  return { kind: 'wait', why: busyReason(v, openSession(v.association)) + (note ? ` (${note})` : ''), session: openSession(v.association) };
 }
 
 // ---------------------------------------------------------------------------
@@ -183,6 +206,15 @@ export const CHANGE_TABLE: readonly Row[] = [
 
   // ---- Delete -------------------------------------------------------------
   {
+    id: 'delete-removed-under-claim',
+    says: 'Delete whose removal took effect while another resource claims the team: FAILED, saying the action lost its protection and what restores it.',
+    when: v => isType('Delete')(v) && claimsOn(v, ownRemovalApplied(v)?.team).length > 0,
+    then: v => {
+      const { team, session } = ownRemovalApplied(v)!;
+      return { kind: 'fail', reason: removedUnderClaimReason(v, team, session, claimsOn(v, team)) };
+    },
+  },
+  {
     id: 'delete-nothing-associated',
     says: 'Delete, nothing associated: done.',
     when: v => isType('Delete')(v) && association(v) === undefined,
@@ -201,10 +233,41 @@ export const CHANGE_TABLE: readonly Row[] = [
     then: v => release(`${v.request.action} is associated with ${association(v)?.team}, not with this resource's team: left in place`),
   },
   {
+    id: 'delete-hand-over-cancel',
+    says: 'Delete whose removal is pending while another resource claims the team (a move deployed in parallel): cancel this change\'s session.',
+    when: v => isType('Delete')(v) && claimsOn(v, v.mine?.team).length > 0 && ownOpenSession(v) !== undefined
+      && !v.uncancellable.has(ownOpenSession(v)!),
+    then: v => ({ kind: 'cancel', session: ownOpenSession(v)! }),
+  },
+  {
+    id: 'delete-hand-over-cannot-cancel',
+    says: 'That session cannot be cancelled (MPA out of reach, not requested by this handler, approved meanwhile): FAILED, saying how to cancel it.',
+    when: v => isType('Delete')(v) && claimsOn(v, v.mine?.team).length > 0 && ownOpenSession(v) !== undefined,
+    then: v => {
+      const session = ownOpenSession(v)!;
+      return { kind: 'fail', reason: handOverCannotCancelReason(v, session, v.uncancellable.get(session)!, claimsOn(v, v.mine?.team)) };
+    },
+  },
+  {
     id: 'delete-other-manager',
-    says: 'Delete while another resource of this library holds the same team (a new logical id, a move to another stack): hand over, no call.',
-    when: v => isType('Delete')(v) && othersHolding(v, v.mine?.team).length > 0,
-    then: v => release(`another resource manages ${v.request.action}: ${othersHolding(v, v.mine?.team).map(o => describeResource(o.resource)).join(', ')}`),
+    says: 'Delete while another resource of this library claims the same team, which is ACTIVE (a new logical id, a move to another stack): hand over, no call.',
+    when: v => isType('Delete')(v) && claimsOn(v, v.mine?.team).length > 0 && association(v)?.state === 'ACTIVE',
+    then: v => {
+      // A removal session of this change that ended: if it was approved, the claimant associated the team again.
+      const ended = endedRemovalSession(v);
+      if (ended && !v.sessions.has(ended.session)) return { kind: 'read-session', session: ended.session };
+      const detail = ended ? v.sessions.get(ended.session) : undefined;
+      if (detail !== undefined && detail !== 'unavailable' && detail.status === 'APPROVED') {
+        return { kind: 'fail', reason: removedUnderClaimReason(v, v.mine!.team!, ended!.session, claimsOn(v, v.mine?.team)) };
+      }
+      return release(`another resource manages ${v.request.action}: ${claimsOn(v, v.mine?.team).map(o => describeResource(o.resource)).join(', ')}`);
+    },
+  },
+  {
+    id: 'delete-hand-over-settle',
+    says: 'Delete while another resource claims the team and the association is not settled (a cancelled removal still showing): wait for ACTIVE.',
+    when: v => isType('Delete')(v) && claimsOn(v, v.mine?.team).length > 0,
+    then: v => ({ kind: 'wait', why: `the association of ${v.mine?.team} to return to ACTIVE before handing it over`, session: openSession(v.association) }),
   },
   {
     id: 'delete-not-created',
@@ -232,6 +295,13 @@ export const CHANGE_TABLE: readonly Row[] = [
   },
 
   // ---- Create and Update: the goal is reached -------------------------------
+  {
+    id: 'await-hand-over',
+    says: 'Create or Update while another resource\'s Delete is releasing the requested team (a move deployed in parallel): wait for its hand-over, for a bounded time.',
+    when: v => awaitsHandOver(v).length > 0 && ownOpenSession(v) === undefined
+      && association(v)?.team === desired(v) && (association(v)?.state === 'ACTIVE' || association(v)?.state === 'DELETE_PENDING'),
+    then: v => ({ kind: 'wait', why: handOverDescription(v, awaitsHandOver(v)), session: openSession(v.association) }),
+  },
   {
     id: 'associated',
     says: 'Create or Update, the requested team is ACTIVE: done (a Create adopts it when found so).',
@@ -268,7 +338,7 @@ export const CHANGE_TABLE: readonly Row[] = [
     id: 'create-wait-disassociation',
     says: 'Create while a removal this change did not ask for is pending: wait for it to settle.',
     when: v => isType('Create')(v) && association(v)?.state === 'DELETE_PENDING',
-    then: v => ({ kind: 'wait', why: busyReason(v, openSession(v.association)), session: openSession(v.association) }),
+    then: waitBusy,
   },
   {
     id: 'create-foreign',
@@ -294,7 +364,7 @@ export const CHANGE_TABLE: readonly Row[] = [
     id: 'update-keep-settle',
     says: 'Update keeping the team while a session it did not open is pending: wait for it to settle.',
     when: v => isType('Update')(v) && heldTeam(v) === desired(v),
-    then: v => ({ kind: 'wait', why: busyReason(v, openSession(v.association)), session: openSession(v.association) }),
+    then: waitBusy,
   },
 
   // ---- Update that changes the team (held H -> desired T) -----------------------

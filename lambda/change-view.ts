@@ -114,6 +114,78 @@ export function othersHolding(view: ChangeView, team: string | undefined): reado
 }
 
 // ---------------------------------------------------------------------------
+// Claims and hand-overs between resources (a rename, a move, two stacks deployed at once)
+// ---------------------------------------------------------------------------
+
+/**
+ * A claim on `team`: a resource whose record holds the team or whose current change
+ * asks for it (a Create still waiting), unless that change is a Delete (it releases
+ * the team) or has failed (its rollback follows; the claim went with it).
+ */
+export function isClaim(record: ManagerRecord, team: string | undefined): boolean {
+  const change = record.change;
+  if (team === undefined || change?.outcome === 'failed' || change?.type === 'Delete') return false;
+  return record.team === team || change?.team === team;
+}
+
+/** Other resources that claim `team`: a Delete of this resource's team must not remove it while one does. */
+export function claimsOn(view: ChangeView, team: string | undefined): readonly ManagerRecord[] {
+  return view.others.filter(o => isClaim(o, team) && !sameResource(o.resource, view.request.resource));
+}
+
+/** How long a change that never answered may hold up others when its record names no deadline (CloudFormation waits at most an hour). */
+export const UNANSWERED_CHANGE_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * How long a Create or Update waits for another resource's Delete to hand the team
+ * over: that Delete sees the claim at its next poll (at most the longest pollInterval,
+ * 5 minutes, plus one poll's 60 s), twice over. Never more than half the waiting
+ * change's own approvalTimeout, so that it still has time to fall back.
+ */
+export const HAND_OVER_WAIT_MS = 11 * 60 * 1000;
+
+/**
+ * Other resources whose Delete is releasing `team` right now: it has begun, has not
+ * answered, and its waiter has not stopped (its deadline has not passed).
+ */
+export function releasing(view: ChangeView, team: string | undefined): readonly ManagerRecord[] {
+  return othersHolding(view, team).filter(o => {
+    const change = o.change;
+    if (change?.type !== 'Delete' || change.outcome !== undefined) return false;
+    return view.now <= (change.deadline ?? change.startedAt + UNANSWERED_CHANGE_LIFETIME_MS);
+  });
+}
+
+/** When this change stops waiting for a hand-over and falls back to waiting on the service alone. */
+export function handOverWaitEnds(view: ChangeView): number {
+  return view.request.startedAt + Math.min(HAND_OVER_WAIT_MS, Math.floor(view.request.approvalTimeoutMs / 2));
+}
+
+/** Another resource's Delete is releasing the team this Create or Update asks for, and the wait for it has not run out. */
+export function awaitsHandOver(view: ChangeView): readonly ManagerRecord[] {
+  if (view.request.type === 'Delete' || view.now >= handOverWaitEnds(view)) return [];
+  return releasing(view, view.request.team);
+}
+
+/**
+ * This Delete's own removal took effect: a DisassociateMpaTeam it made (or resumed)
+ * was approved, or was taken without a session, and the team is gone. (The record no
+ * longer holds the team by then: the observation dropped it.)
+ */
+export function ownRemovalApplied(view: ChangeView): { readonly team: string; readonly session?: string } | undefined {
+  const approved = changeSessions(view).find(s => s.operation === 'DisassociateMpaTeam' && s.outcome === 'approved');
+  if (approved) return { team: approved.team, session: approved.session };
+  const call = (ownChange(view)?.calls ?? []).find(c => c.operation === 'DisassociateMpaTeam' && c.answer === 'accepted'
+    && !c.session && view.association?.team !== c.team);
+  return call ? { team: call.team } : undefined;
+}
+
+/** A removal session of this Delete that has ended while the team is associated again: approved (and re-associated by a claimant) or not. */
+export function endedRemovalSession(view: ChangeView): ChangeSession | undefined {
+  return changeSessions(view).find(s => s.operation === 'DisassociateMpaTeam' && s.outcome !== 'pending');
+}
+
+// ---------------------------------------------------------------------------
 // The sessions of a change
 // ---------------------------------------------------------------------------
 
@@ -212,6 +284,8 @@ export function sessionToCancel(view: ChangeView): string | undefined {
  * - a pending session of the requested team that this change did not open is
  *   watched as its own (a redelivered request, an answer lost in transit), so
  *   that its end is a denial, not a reason to ask again;
+ * - another resource's Delete that is releasing the team a Create or Update asks
+ *   for hands over its origin, kept here because its record goes when it completes;
  * - what the change's calls made take effect is what the resource holds (see claimEffects).
  */
 export function recordAfterObservation(view: ChangeView): ManagerRecord | undefined {
@@ -231,13 +305,16 @@ export function recordAfterObservation(view: ChangeView): ManagerRecord | undefi
   const known = new Set([...calls.map(c => c.session), ...inherited.map(i => i.session)]);
   const watch = open !== undefined && !known.has(open) && association?.team === view.request.team
     && association.state === 'UPDATE_PENDING' && view.request.type !== 'Delete';
-  const unchanged = !watch && calls.every((c, i) => c === change.calls[i]);
+  const from = change.handOver ? undefined : releasing(view, view.request.team).find(o => o.origin !== undefined);
+  const handOver = view.request.type !== 'Delete' && from ? { from: from.resource, origin: from.origin! } : undefined;
+  const unchanged = !watch && !handOver && calls.every((c, i) => c === change.calls[i]);
   const observed = unchanged ? view.mine : {
     ...view.mine,
     change: {
       ...change,
       calls,
       ...(watch ? { inherited: [...inherited, { session: open, operation: 'AssociateMpaTeam' as const, team: view.request.team, disposition: 'resume' as const }] } : {}),
+      ...(handOver ? { handOver } : {}),
     },
   };
   return claimEffects(observed, calls, association);

@@ -74,6 +74,44 @@ export function cannotCancelReason(view: ChangeView, session: string, why: strin
     + `(${clip(why, 200)}). Cancel it (aws mpa cancel-session --session-arn ${session} --region ${regionOf(session)}), then ${next}.`;
 }
 
+/** `payments-keys/RootCaApproval and payments-v2/RootCaApproval` */
+function describeResources(records: readonly ManagerRecord[]): string {
+  return records.map(r => describeResource(r.resource)).join(' and ');
+}
+
+/** A Delete's removal took effect after another resource had claimed the team: never quietly. */
+export function removedUnderClaimReason(view: ChangeView, team: string, session: string | undefined, claims: readonly ManagerRecord[]): string {
+  const { request } = view;
+  const by = session ? `Approval session ${session}` : 'DisassociateMpaTeam';
+  const now = view.association?.state === 'ACTIVE' && view.association.team === team
+    ? `${describeResources(claims)} associated it again, and team ${team} protects ${request.action} now; nothing more to run`
+    : `${request.action} has no approval team now. While ${describeResources(claims)} is still deploying it associates ${team} again at once; `
+      + 'if it has completed, deploy a change to it (a new requesterComment, say): its Update associates the team again';
+  return `${by} removed team ${team} from ${request.action} before this Delete could hand the action over to `
+    + `${describeResources(claims)}, which claims that team. ${capitalize(now)}.`;
+}
+
+/** A Delete whose removal is pending found a claimant, and could not cancel its own session. */
+export function handOverCannotCancelReason(view: ChangeView, session: string, why: string, claims: readonly ManagerRecord[]): string {
+  const { request } = view;
+  const team = view.mine?.team;
+  return `${describeResources(claims)} claims team ${team}, but this Delete's removal of it from ${request.action} (session ${session}) `
+    + `is still pending and could not be cancelled (${clip(why, 200)}). If the approvers approve it, ${request.action} loses its protection. `
+    + `Cancel it now (aws mpa cancel-session --session-arn ${session} --region ${regionOf(session)}); `
+    + 'if this stack is DELETE_FAILED, delete it again afterwards.';
+}
+
+/** For a wait: "the hand-over of team T from payments/RootCaApproval, whose Delete ...". */
+export function handOverDescription(view: ChangeView, from: readonly ManagerRecord[]): string {
+  return `the hand-over of team ${view.request.team} from ${describeResources(from)}, whose Delete stops removing it once it sees this resource's claim`;
+}
+
+/** What a change says when the Delete it waited for did not hand over in time. */
+export function noHandOverNote(view: ChangeView, from: readonly ManagerRecord[], waitedMs: number): string {
+  return `${describeResources(from)} did not hand team ${view.request.team} over within ${Math.round(waitedMs / 1000)} s; `
+    + 'going on as without it';
+}
+
 export function foreignTeamReason(view: ChangeView, team: string | undefined, managers: readonly ManagerRecord[]): string {
   const { request } = view;
   const owner = managers.length > 0 ? ` (managed by ${managers.map(m => describeResource(m.resource)).join(', ')})` : '';

@@ -24,6 +24,11 @@ export interface ChangeRecord {
   readonly requestId: string;
   readonly type: ChangeType;
   readonly startedAt: number;
+  /**
+   * When the change's wait for approvers ends, epoch milliseconds: past it, a change
+   * that never answered (its waiter stopped) no longer holds up another resource.
+   */
+  readonly deadline?: number;
   /** The team the change asked for (Create, Update) or removes (Delete), and an Update's previous team. */
   readonly team?: string;
   readonly previousTeam?: string;
@@ -35,6 +40,17 @@ export interface ChangeRecord {
   readonly calls: readonly CallRecord[];
   /** Sessions of the previous change of this resource that were still pending when this change began. */
   readonly inherited?: readonly InheritedSession[];
+  /**
+   * A Create or Update that found another resource's Delete releasing the team it asks for:
+   * who hands it over and the origin that passes with it (that record is gone once the
+   * Delete completes).
+   */
+  readonly handOver?: HandOver;
+}
+
+export interface HandOver {
+  readonly from: ResourceIdentity;
+  readonly origin: 'created' | 'adopted';
 }
 
 export type MutatingOperation = 'AssociateMpaTeam' | 'DisassociateMpaTeam';
@@ -132,17 +148,27 @@ function parseChange(raw: any): ChangeRecord | undefined {
       && (entry.disposition === 'cancel' || entry.disposition === 'resume')
       ? [{ session: entry.session, operation: entry.operation, team: entry.team, disposition: entry.disposition }]
       : []);
+  const handOver = parseHandOver(raw.handOver);
   return {
     requestId: raw.requestId,
     type: raw.type,
     startedAt: raw.startedAt,
+    ...(typeof raw.deadline === 'number' ? { deadline: raw.deadline } : {}),
     team: stringOrUndefined(raw.team),
     previousTeam: stringOrUndefined(raw.previousTeam),
     outcome: raw.outcome === 'succeeded' || raw.outcome === 'failed' ? raw.outcome : undefined,
     rollbackOf: stringOrUndefined(raw.rollbackOf),
     calls,
     ...(inherited.length ? { inherited } : {}),
+    ...(handOver ? { handOver } : {}),
   };
+}
+
+function parseHandOver(raw: any): HandOver | undefined {
+  const from = raw?.from;
+  if (typeof from?.stackId !== 'string' || typeof from.logicalId !== 'string') return undefined;
+  if (raw.origin !== 'created' && raw.origin !== 'adopted') return undefined;
+  return { from: { stackId: from.stackId, logicalId: from.logicalId }, origin: raw.origin };
 }
 
 function isOperation(value: unknown): value is MutatingOperation {

@@ -217,6 +217,111 @@ describe('Delete', () => {
   });
 });
 
+describe('hand-over between resources (a move deployed in parallel)', () => {
+  const NEW_STACK = { stackId: OTHER_STACK, logicalId: 'RootCaApproval' };
+  /** The new resource's claim: its Create has begun, asks for team A, holds nothing yet. */
+  const claim = record({ resource: NEW_STACK, team: undefined, origin: undefined, change: change('Create', { requestId: 'new-create', team: TEAM_A }) });
+  /** This resource's Delete, which asked to remove team A (session S1). */
+  const deleting = (calls = [call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)]) =>
+    record({ change: change('Delete', { team: TEAM_A, calls }) });
+  /** The old resource's Delete as the new resource sees it: releasing team A until its deadline. */
+  const releasingDelete = (overrides = {}) => record({ resource: NEW_STACK, change: change('Delete', { requestId: 'old-delete', team: TEAM_A, deadline: T0 + 1_800_000, ...overrides }) });
+
+  test('delete-removed-under-claim: the removal was approved while another resource claims the team: FAILED, saying what differs and what restores it', () => {
+    const s = step(view({ request: deleteRequest, mine: deleting(), others: [claim] }));
+    expect(s).toMatchObject({ row: 'delete-removed-under-claim', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toBe(`Approval session ${S1} removed team ${TEAM_A} from ${ACTION} before this Delete could hand the action `
+      + 'over to payments-v2/RootCaApproval, which claims that team. '
+      + `${ACTION} has no approval team now. While payments-v2/RootCaApproval is still deploying it associates ${TEAM_A} again at once; `
+      + 'if it has completed, deploy a change to it (a new requesterComment, say): its Update associates the team again.');
+  });
+
+  test('delete-removed-under-claim: a removal taken without a session counts too; a failed or releasing resource is no claim', () => {
+    const mine = deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted')]);
+    const s = step(view({ request: deleteRequest, mine, others: [claim] }));
+    expect(s.kind === 'fail' && s.reason).toMatch(new RegExp(`^DisassociateMpaTeam removed team ${TEAM_A}`));
+    const failed = { ...claim, change: { ...claim.change!, outcome: 'failed' as const } };
+    expect(step(view({ request: deleteRequest, mine: deleting(), others: [failed, releasingDelete()] })).row).toBe('delete-nothing-associated');
+  });
+
+  test('delete-hand-over-cancel: its removal pending and a claim appears: cancel its own session (a resumed one too)', () => {
+    expect(step(view({ request: deleteRequest, mine: deleting(), others: [claim], association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual({ row: 'delete-hand-over-cancel', kind: 'cancel', session: S1 });
+    const rerun = record({ change: change('Delete', { inherited: [inherited(S1, 'resume')] }) });
+    expect(step(view({ request: deleteRequest, mine: rerun, others: [claim], association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toEqual({ row: 'delete-hand-over-cancel', kind: 'cancel', session: S1 });
+  });
+
+  test('a session this Delete did not open is never cancelled for a hand-over: it settles first', () => {
+    expect(step(view({ request: deleteRequest, mine: deleting([]), others: [claim], association: pending(TEAM_A, 'DELETE_PENDING', S2) })))
+      .toEqual({ row: 'delete-hand-over-settle', kind: 'wait', session: S2, why: `the association of ${TEAM_A} to return to ACTIVE before handing it over` });
+  });
+
+  test('delete-hand-over-cannot-cancel: FAILED, saying the protection is at stake and how to cancel', () => {
+    const s = step(view({
+      request: deleteRequest,
+      mine: deleting(),
+      others: [claim],
+      association: pending(TEAM_A, 'DELETE_PENDING', S1),
+      uncancellable: [[S1, 'MPA answered ServiceUnavailableException: down']],
+    }));
+    expect(s).toMatchObject({ row: 'delete-hand-over-cannot-cancel', kind: 'fail' });
+    expect(s.kind === 'fail' && s.reason).toBe(`payments-v2/RootCaApproval claims team ${TEAM_A}, but this Delete's removal of it from ${ACTION} (session ${S1}) `
+      + 'is still pending and could not be cancelled (MPA answered ServiceUnavailableException: down). '
+      + `If the approvers approve it, ${ACTION} loses its protection. Cancel it now (aws mpa cancel-session --session-arn ${S1} --region us-east-1); `
+      + 'if this stack is DELETE_FAILED, delete it again afterwards.');
+  });
+
+  test('delete-other-manager after a cancelled removal: reads the session once; cancelled: hand over; approved (and associated again): FAILED', () => {
+    const parts = { request: deleteRequest, mine: deleting(), others: [claim], association: active(TEAM_A, { arn: S1, status: 'CANCELLED' }) };
+    expect(step(view(parts))).toEqual({ row: 'delete-other-manager', kind: 'read-session', session: S1 });
+    expect(step(view({ ...parts, sessions: [[S1, { status: 'CANCELLED' }]] })))
+      .toEqual({ row: 'delete-other-manager', kind: 'complete', record: 'remove', note: `another resource manages ${ACTION}: payments-v2/RootCaApproval` });
+    expect(step(view({ ...parts, sessions: [[S1, 'unavailable']] }))).toMatchObject({ row: 'delete-other-manager', kind: 'complete' });
+    const approved = step(view({ ...parts, sessions: [[S1, { status: 'APPROVED' }]] }));
+    expect(approved).toMatchObject({ row: 'delete-other-manager', kind: 'fail' });
+    expect(approved.kind === 'fail' && approved.reason).toContain(`payments-v2/RootCaApproval associated it again, and team ${TEAM_A} protects ${ACTION} now; nothing more to run.`);
+  });
+
+  test('await-hand-over: a Create that finds the team ACTIVE or DELETE_PENDING while another resource\'s Delete releases it waits for the hand-over', () => {
+    const begun = record({ team: undefined, origin: undefined, change: change('Create') });
+    const why = `the hand-over of team ${TEAM_A} from payments-v2/RootCaApproval, whose Delete stops removing it once it sees this resource's claim`;
+    expect(step(view({ request: request('Create'), mine: begun, others: [releasingDelete()], association: active(TEAM_A) })))
+      .toEqual({ row: 'await-hand-over', kind: 'wait', why, session: undefined });
+    expect(step(view({ request: request('Create'), mine: begun, others: [releasingDelete()], association: pending(TEAM_A, 'DELETE_PENDING', S2) })))
+      .toEqual({ row: 'await-hand-over', kind: 'wait', why, session: S2 });
+    // Nothing associated (the removal was applied): associate at once.
+    expect(step(view({ request: request('Create'), mine: begun, others: [releasingDelete()], team: ACTIVE_TEAM })).row).toBe('create-associate');
+  });
+
+  test('await-hand-over is bounded: past its end, or for a Delete that failed or whose deadline passed, the Create goes on as without it, and says so', () => {
+    const begun = record({ team: undefined, origin: undefined, change: change('Create') });
+    const ends = T0 + 660_000;
+    const late = step(view({ request: request('Create'), now: ends, mine: begun, others: [releasingDelete()], association: active(TEAM_A) }));
+    expect(late).toMatchObject({ row: 'associated', kind: 'complete', note: `payments-v2/RootCaApproval did not hand team ${TEAM_A} over within 660 s; going on as without it` });
+    expect(step(view({ request: request('Create'), now: ends - 1, mine: begun, others: [releasingDelete()], association: active(TEAM_A) })).row).toBe('await-hand-over');
+    const fallback = step(view({ request: request('Create'), now: ends, mine: begun, others: [releasingDelete()], association: pending(TEAM_A, 'DELETE_PENDING', S2) }));
+    expect(fallback).toMatchObject({ row: 'create-wait-disassociation', kind: 'wait', session: S2 });
+    expect(fallback.kind === 'wait' && fallback.why).toContain('(payments-v2/RootCaApproval did not hand team');
+    // A short approvalTimeout halves the wait; a failed Delete, or one past its deadline, is not waited for at all.
+    const short = request('Create', { approvalTimeoutMs: 120_000, deadline: T0 + 120_000 });
+    expect(step(view({ request: short, now: T0 + 60_000, mine: begun, others: [releasingDelete()], association: active(TEAM_A) })).row).toBe('associated');
+    for (const gone of [releasingDelete({ outcome: 'failed' }), releasingDelete({ deadline: T0 + 1000 }), releasingDelete({ deadline: undefined, startedAt: T0 - 3_600_001 })]) {
+      expect(step(view({ request: request('Create'), mine: begun, others: [gone], association: active(TEAM_A) }))).toMatchObject({ row: 'associated' });
+      expect(step(view({ request: request('Create'), mine: begun, others: [gone], association: active(TEAM_A) }))).not.toHaveProperty('note');
+    }
+  });
+
+  test('the origin passes with the hand-over: a team the old resource created is created for the new one', () => {
+    const handedOver = record({ team: undefined, origin: undefined, change: change('Create', { handOver: { from: NEW_STACK, origin: 'created' } }) });
+    const s = step(view({ request: request('Create'), mine: handedOver, association: active(TEAM_A) }));
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A, origin: 'created' });
+    const adopted = record({ team: undefined, origin: undefined, change: change('Create', { handOver: { from: NEW_STACK, origin: 'adopted' } }) });
+    const t = step(view({ request: request('Create'), mine: adopted, association: active(TEAM_A) }));
+    expect(t.kind === 'complete' && t.record).toMatchObject({ origin: 'adopted' });
+  });
+});
+
 describe('Create', () => {
   const create = request('Create');
   const begun = (calls = [] as ReturnType<typeof call>[]) => record({ team: undefined, origin: undefined, change: change('Create', { calls }) });

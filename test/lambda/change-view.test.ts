@@ -1,6 +1,11 @@
 import {
+  awaitsHandOver,
   changeSessions,
   claimEffects,
+  claimsOn,
+  isClaim,
+  ownRemovalApplied,
+  releasing,
   CLOCK_SKEW_ALLOWANCE_MS,
   hasCalled,
   hasEnded,
@@ -14,6 +19,7 @@ import {
   sessionsToInherit,
   supersededBy,
 } from '../../lambda/change-view';
+import type { ManagerRecord } from '../../lambda/ownership-record';
 import {
   ACTION, RENAMED, RESOURCE, S1, S2, T0, TEAM_A, TEAM_B, TEAM_X, active, call, change, inherited, pending, record, request, view,
 } from '../fixtures/change-views';
@@ -70,6 +76,63 @@ describe('whose change it is', () => {
     const teamless = record({ resource: RENAMED, team: undefined, origin: undefined });
     expect(othersHolding(view({ others: [teamless] }), undefined)).toEqual([]);
     expect(othersHolding(view({ others: [teamless, record({ resource: RENAMED })] }), TEAM_A)).toHaveLength(1);
+  });
+});
+
+describe('claims and hand-overs', () => {
+  const OTHER = { stackId: RESOURCE.stackId, logicalId: 'Moved' };
+  const of = (overrides: Partial<ManagerRecord>) => record({ resource: OTHER, ...overrides });
+
+  test('a claim on a team: a record that holds it, or a change that asks for it; never a Delete\'s, never a failed change\'s', () => {
+    expect(isClaim(of({}), TEAM_A)).toBe(true);
+    expect(isClaim(of({ team: undefined, change: change('Create', { team: TEAM_A }) }), TEAM_A)).toBe(true);
+    expect(isClaim(of({ team: TEAM_B, change: change('Update', { team: TEAM_A, previousTeam: TEAM_B }) }), TEAM_A)).toBe(true);
+    expect(isClaim(of({ team: undefined, change: change('Create', { team: TEAM_B }) }), TEAM_A)).toBe(false);
+    expect(isClaim(of({ change: change('Delete', { team: TEAM_A }) }), TEAM_A)).toBe(false);
+    expect(isClaim(of({ team: undefined, change: change('Create', { team: TEAM_A, outcome: 'failed' }) }), TEAM_A)).toBe(false);
+    expect(isClaim(of({}), undefined)).toBe(false);
+    // The resource's own record is never a claim against itself.
+    expect(claimsOn(view({ others: [record({})] }), TEAM_A)).toEqual([]);
+    expect(claimsOn(view({ others: [of({})] }), TEAM_A)).toHaveLength(1);
+  });
+
+  test('a Delete releases its team until it answers or its deadline (or, unrecorded, an hour after it began) passes', () => {
+    const deleting = (overrides: object) => of({ change: change('Delete', { team: TEAM_A, ...overrides }) });
+    expect(releasing(view({ others: [deleting({ deadline: T0 + 5000 })] }), TEAM_A)).toHaveLength(1);
+    expect(releasing(view({ now: T0 + 5000, others: [deleting({ deadline: T0 + 5000 })] }), TEAM_A)).toHaveLength(1);
+    expect(releasing(view({ now: T0 + 5001, others: [deleting({ deadline: T0 + 5000 })] }), TEAM_A)).toEqual([]);
+    expect(releasing(view({ now: T0 + 3_600_000, others: [deleting({})] }), TEAM_A)).toHaveLength(1);
+    expect(releasing(view({ now: T0 + 3_600_001, others: [deleting({})] }), TEAM_A)).toEqual([]);
+    expect(releasing(view({ others: [deleting({ outcome: 'failed' })] }), TEAM_A)).toEqual([]);
+    expect(releasing(view({ others: [deleting({ outcome: 'succeeded' })] }), TEAM_A)).toEqual([]);
+    expect(releasing(view({ others: [of({ change: change('Update') })] }), TEAM_A)).toEqual([]);
+    // Only a Create or Update waits for it.
+    expect(awaitsHandOver(view({ request: request('Delete'), others: [deleting({})] }))).toEqual([]);
+    expect(awaitsHandOver(view({ request: request('Update', { previousTeam: TEAM_A }), others: [deleting({})] }))).toHaveLength(1);
+  });
+
+  test('a Delete\'s own removal took effect: its session approved, or a call taken without one, and the team gone', () => {
+    const deleting = (calls: ReturnType<typeof call>[]) => record({ team: undefined, change: change('Delete', { calls }) });
+    expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)]) })))
+      .toEqual({ team: TEAM_A, session: S1 });
+    expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted')]) })))
+      .toEqual({ team: TEAM_A });
+    expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted')]), association: active(TEAM_A) })))
+      .toBeUndefined();
+    expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'conflict')]) }))).toBeUndefined();
+    expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
+      .toBeUndefined();
+  });
+
+  test('a Create learns who hands its team over, and the origin that passes with it, once', () => {
+    const releasingOld = of({ origin: 'created', change: change('Delete', { requestId: 'old', team: TEAM_A }) });
+    const mine = record({ team: undefined, origin: undefined, change: change('Create') });
+    const learned = recordAfterObservation(view({ mine, others: [releasingOld], association: active(TEAM_A) }));
+    expect(learned?.change?.handOver).toEqual({ from: OTHER, origin: 'created' });
+    expect(recordAfterObservation(view({ mine: learned, others: [of({ origin: 'adopted', change: change('Delete', { requestId: 'old', team: TEAM_A }) })] })))
+      .toBe(learned);
+    expect(recordAfterObservation(view({ request: request('Delete'), mine: record({ change: change('Delete') }), others: [releasingOld] }))?.change)
+      .not.toHaveProperty('handOver');
   });
 });
 

@@ -54,6 +54,17 @@ describe('reading a record back', () => {
     expect(parseRecord(text)).toBeUndefined();
   });
 
+  test('a change\'s deadline and the hand-over it received are read back; malformed ones are dropped', () => {
+    const handOver = { from: { stackId: RESOURCE.stackId, logicalId: 'Old' }, origin: 'created' as const };
+    const written = record({ change: change('Create', { deadline: T0 + 60_000, handOver }) });
+    expect(parseRecord(serializeRecord(written))).toEqual(written);
+    for (const bad of [{ from: { stackId: 1, logicalId: 'Old' }, origin: 'created' }, { from: handOver.from, origin: 'stolen' }, 'yes']) {
+      expect(parseRecord(stored({ deadline: 'soon', handOver: bad }))?.change).toEqual({
+        requestId: 'r', type: 'Update', startedAt: T0, team: undefined, previousTeam: undefined, outcome: undefined, rollbackOf: undefined, calls: [],
+      });
+    }
+  });
+
   test('fields of the wrong type are dropped, never fatal', () => {
     const text = JSON.stringify({
       format: 'cdk-mpa-team-association/ownership-record@1',
