@@ -258,6 +258,11 @@ export class FakeControlPlane {
     this.machine.world = { ...this.machine.world, ...world };
   }
 
+  /** GetParametersByPath lags writes by `ms` (a list may not show another writer's parameter at once); reset() sets 0. */
+  setParameterListLag(ms: number): void {
+    this.parameterStore.listLagMs = ms;
+  }
+
   /** Moves MPA's behaviours that its model leaves open (see MpaBehaviour); reset() restores the defaults. */
   setMpaBehaviour(behaviour: Partial<MpaBehaviour>): void {
     Object.assign(this.mpaBehaviour, behaviour);

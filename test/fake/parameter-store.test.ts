@@ -203,6 +203,32 @@ describe('GetParametersByPath', () => {
   });
 });
 
+test('setParameterListLag: a list shows a write once it is older than the lag (until then the version before, or nothing); GetParameter reads it at once', async () => {
+  let now = T0;
+  const lagging = await FakeControlPlane.start({ clock: () => now });
+  const client = ssmClient(lagging);
+  const listed = async () => ((await client.send(new GetParametersByPathCommand({ Path: ROOT, Recursive: true }))).Parameters ?? [])
+    .map(p => `${p.Name}=${p.Value}`);
+  try {
+    lagging.setParameterListLag(5_000);
+    await client.send(new PutParameterCommand({ Name: RECORD, Value: 'one', Type: 'String' }));
+    expect(await listed()).toEqual([]);
+    expect((await client.send(new GetParameterCommand({ Name: RECORD }))).Parameter?.Value).toBe('one');
+    now += 5_000;
+    expect(await listed()).toEqual([`${RECORD}=one`]);
+    await client.send(new PutParameterCommand({ Name: RECORD, Value: 'two', Overwrite: true }));
+    expect(await listed()).toEqual([`${RECORD}=one`]);
+    now += 5_000;
+    expect(await listed()).toEqual([`${RECORD}=two`]);
+    lagging.reset();
+    await client.send(new PutParameterCommand({ Name: RECORD, Value: 'three', Type: 'String' }));
+    expect(await listed()).toEqual([`${RECORD}=three`]);
+  } finally {
+    client.destroy();
+    await lagging.stop();
+  }
+});
+
 describe('GetParametersByPath with parametersByPathPaging "best-effort"', () => {
   test('the first page is empty with a NextToken, later pages hold at most half of MaxResults, and all arrive', async () => {
     const other = await FakeControlPlane.start({ parametersByPathPaging: 'best-effort' });

@@ -20,6 +20,8 @@ interface StoredParameter extends ParameterSnapshot {
   readonly type: string;
   readonly tier: 'Standard' | 'Advanced';
   readonly lastModifiedMs: number;
+  /** The version before this one: what a lagging list still shows. */
+  readonly previous?: StoredParameter;
 }
 
 const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'];
@@ -50,6 +52,12 @@ export type PathPaging = 'full' | 'best-effort';
 
 export class ParameterStore {
   private readonly stored = new Map<string, StoredParameter>();
+  /**
+   * How long GetParametersByPath lags a write (SSM does not promise that a list shows
+   * another writer's parameter at once): a parameter written less than this long ago is
+   * listed as it was before (left out if it is new). GetParameter always reads the latest.
+   */
+  listLagMs = 0;
 
   constructor(
     private readonly now: () => number,
@@ -86,6 +94,7 @@ export class ParameterStore {
 
   reset(): void {
     this.stored.clear();
+    this.listLagMs = 0;
   }
 
   // ---- operations -----------------------------------------------------------
@@ -146,7 +155,7 @@ export class ParameterStore {
         + `Member must have value ${maxResults < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_RESULTS_PER_PAGE}`}`);
     }
     const prefix = path.endsWith('/') ? path : `${path}/`;
-    const matching = [...this.stored.values()]
+    const matching = [...this.stored.values()].map(p => this.asListed(p)).filter((p): p is StoredParameter => p !== undefined)
       .filter(p => p.name.startsWith(prefix) && (recursive || !p.name.slice(prefix.length).includes('/')))
       .sort(byName);
     const after = nextToken === undefined ? undefined : decodeToken(nextToken, path, recursive);
@@ -172,9 +181,17 @@ export class ParameterStore {
     return name;
   }
 
+  /** A parameter as a lagging list shows it: the latest version once it is older than the lag, else the one before. */
+  private asListed(parameter: StoredParameter | undefined): StoredParameter | undefined {
+    if (!parameter || this.listLagMs <= 0 || parameter.lastModifiedMs <= this.now() - this.listLagMs) return parameter;
+    return this.asListed(parameter.previous);
+  }
+
   private store(name: string, value: string, type: string, tier: 'Standard' | 'Advanced'): StoredParameter {
-    const version = (this.stored.get(name)?.version ?? 0) + 1;
-    const parameter: StoredParameter = { name, value, version, type, tier, lastModifiedMs: this.now() };
+    const existing = this.stored.get(name);
+    const version = (existing?.version ?? 0) + 1;
+    const { previous: _older, ...before } = existing ?? {} as StoredParameter;
+    const parameter: StoredParameter = { name, value, version, type, tier, lastModifiedMs: this.now(), ...(existing ? { previous: before as StoredParameter } : {}) };
     this.stored.set(name, parameter);
     return parameter;
   }
