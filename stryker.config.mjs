@@ -8,6 +8,7 @@ const UNIT_SUITES = [
   'resource-properties',
   'service-errors',
   'ownership-record',
+  'claim-lock',
   'provider-request',
 ].map(name => `<rootDir>/test/lambda/${name}.test.ts`);
 
@@ -23,6 +24,8 @@ export default {
     // Input: the resource properties, and the ownership record read leniently.
     'lambda/resource-properties.ts',
     'lambda/ownership-record.ts',
+    // Who holds the action's claim lock, and what a claimant makes of it.
+    'lambda/claim-lock.ts',
     // Which errors are transient, and the reasons permanent ones give.
     'lambda/service-errors.ts',
   ],

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CallBudget } from './aws/call-budget';
+import type { ClaimArbiter } from './aws/claim-arbiter';
 import type { ControlPlane } from './aws/control-plane';
 import type { MpaApi } from './aws/mpa-api';
 import type { OwnershipStore } from './aws/ownership-store';
 import { sameResource, type ChangeRequest } from './change-request';
 import { decide, type Step } from './change-table';
 import { claimEffects, hasEnded, openSession, ownChange, recordAfterObservation, type ChangeView, type SessionDetail } from './change-view';
-import { describeProgress, timeoutReason } from './failure-reasons';
+import { claimedByOtherReason, describeProgress, timeoutReason } from './failure-reasons';
 import { log } from './log';
 import { withCall, type CallRecord, type ManagerRecord } from './ownership-record';
 import { AssociationFailure, errorMessage, errorName, isTransient } from './service-errors';
@@ -17,6 +18,8 @@ export interface PollServices {
   readonly controlPlane: ControlPlane;
   readonly mpa: MpaApi;
   readonly store: OwnershipStore;
+  /** The action's claim lock, held by a Create or Update while it makes a mutating call. */
+  readonly claims: ClaimArbiter;
   /** The handler role's ARN, to tell the sessions it requested. */
   readonly roleArn?: string;
 }
@@ -195,6 +198,21 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       }
       // Recorded before it is sent: if this invocation ends before the answer is saved,
       // the next poll knows a call may have opened a session.
+      if (request.type !== 'Delete') {
+        // Two stacks may claim the action at the same moment: only the holder of the claim lock
+        // calls, on the association as it reads it while holding the lock.
+        const arbitration = await services.claims.acquire(request, step.team);
+        if (arbitration.kind === 'lost') throw new AssociationFailure(claimedByOtherReason(view, arbitration.holder));
+        if (arbitration.kind === 'wait') return { outcome: { kind: 'wait', why: arbitration.why } };
+        const fresh = await services.controlPlane.get(request.action);
+        if (JSON.stringify(fresh) !== JSON.stringify(view.association)) {
+          // Someone called meanwhile (another claimant, or a copy of this request): decide again on what it did.
+          await services.claims.release(request);
+          const mine = await services.store.read(request.action, request.resource);
+          const others = await listOthers(request, services);
+          return { view: await saveLearned({ ...view, mine, others, association: fresh, now: now() }, services) };
+        }
+      }
       const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost', sender: randomUUID().slice(0, 8) };
       const intended = await recordCall(view, services, sent);
       if (intended.change?.requestId !== request.requestId) {
@@ -209,6 +227,8 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       const association = answer.answer === 'accepted' && answer.association ? answer.association : await services.controlPlane.get(request.action);
       const session = answer.answer === 'accepted' ? openSession(association) : undefined;
       const mine = await recordCall(view, services, { ...sent, answer: answer.answer, ...(session ? { session } : {}) });
+      // The answer is in the record: the next claimant reads what this call did. (A lost answer keeps the lock until a poll knows.)
+      if (request.type !== 'Delete') await services.claims.release(request);
       // A claim written while this Delete read and called (a move deployed in parallel) is
       // seen now, in the same poll, so its removal is cancelled before approvers can act on it.
       const others = request.type === 'Delete' ? await listOthers(request, services) : view.others;
@@ -224,6 +244,7 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
     }
 
     case 'complete': {
+      if (request.type !== 'Delete') await services.claims.release(request);
       if (step.record === 'remove') {
         await services.store.remove(request.action, request.resource);
       } else {
@@ -305,10 +326,15 @@ async function readProgress(session: string, services: PollServices): Promise<Se
   }
 }
 
-/** The change failed: say so in the record, so that the rollback that follows knows what it rolls back. */
+/** The change failed: say so in the record, so that the rollback that follows knows what it rolls back; let go of the claim lock. */
 async function markFailed(view: ChangeView, services: PollServices): Promise<void> {
-  if (!view.mine || !ownChange(view)) return;
   const { request } = view;
+  try {
+    if (request.type !== 'Delete') await services.claims.release(request);
+  } catch (error) {
+    log({ event: 'claim-lock-not-released', error: errorName(error) });
+  }
+  if (!view.mine || !ownChange(view)) return;
   try {
     await services.store.update(request.action, request.resource, current => {
       const record = current ?? view.mine!;

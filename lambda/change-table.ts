@@ -1,5 +1,6 @@
 import { describeResource } from './change-request';
 import {
+  associatedByClaimant,
   awaitsHandOver,
   changeSessions,
   claimsOn,
@@ -124,7 +125,8 @@ function completedRecord(v: ChangeView, team: string): ManagerRecord {
   const created = hasCalled(v, 'AssociateMpaTeam', team) || (mine.team === team && mine.origin === 'created');
   const handedOver = change.handOver && v.request.team === team ? change.handOver.origin : undefined;
   const held = mine.team === team ? mine.origin : undefined;
-  const origin = created ? 'created' : handedOver ?? held ?? othersHolding(v, team)[0]?.origin ?? 'adopted';
+  const byClaimant = associatedByClaimant(v, team) ? 'created' : undefined;
+  const origin = created ? 'created' : handedOver ?? held ?? othersHolding(v, team)[0]?.origin ?? byClaimant ?? 'adopted';
   return { ...mine, team, origin, change: { ...change, outcome: 'succeeded' } };
 }
 
@@ -344,7 +346,7 @@ export const CHANGE_TABLE: readonly Row[] = [
     id: 'create-foreign',
     says: 'Create while another team is associated or pending: FAILED, nothing changed (adopt it by naming it).',
     when: isType('Create'),
-    then: v => ({ kind: 'fail', reason: foreignTeamReason(v, association(v)?.team, othersHolding(v, association(v)?.team)) }),
+    then: v => ({ kind: 'fail', reason: foreignTeamReason(v, association(v)?.team, claimsOn(v, association(v)?.team)) }),
   },
 
   // ---- Update that keeps the team (properties other than the team changed, or a rollback of a change that never took effect)
@@ -398,7 +400,7 @@ export const CHANGE_TABLE: readonly Row[] = [
     id: 'update-foreign',
     says: 'Team change while a third team is associated (changed outside the stack): FAILED, nothing changed; its rollback succeeds reporting the drift.',
     when: () => true,
-    then: v => ({ kind: 'fail', reason: foreignTeamReason(v, association(v)?.team, othersHolding(v, association(v)?.team)) }),
+    then: v => ({ kind: 'fail', reason: foreignTeamReason(v, association(v)?.team, claimsOn(v, association(v)?.team)) }),
   },
 ];
 

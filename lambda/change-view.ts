@@ -133,6 +133,11 @@ export function claimsOn(view: ChangeView, team: string | undefined): readonly M
   return view.others.filter(o => isClaim(o, team) && !sameResource(o.resource, view.request.resource));
 }
 
+/** Another resource that claims `team` made an AssociateMpaTeam of it (two claims for one team: the first creator's origin is kept). */
+export function associatedByClaimant(view: ChangeView, team: string): boolean {
+  return claimsOn(view, team).some(o => (o.change?.calls ?? []).some(c => c.operation === 'AssociateMpaTeam' && c.team === team && c.answer !== 'conflict'));
+}
+
 /** How long a change that never answered may hold up others when its record names no deadline (CloudFormation waits at most an hour). */
 export const UNANSWERED_CHANGE_LIFETIME_MS = 60 * 60 * 1000;
 

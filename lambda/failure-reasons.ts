@@ -1,5 +1,6 @@
 import { describeResource, type ChangeRequest } from './change-request';
 import type { ChangeSession, ChangeView, SessionDetail, TeamStatus } from './change-view';
+import type { LockHolder } from './claim-lock';
 import type { CallRecord, ManagerRecord } from './ownership-record';
 
 /**
@@ -99,6 +100,14 @@ export function handOverCannotCancelReason(view: ChangeView, session: string, wh
     + `is still pending and could not be cancelled (${clip(why, 200)}). If the approvers approve it, ${request.action} loses its protection. `
     + `Cancel it now (aws mpa cancel-session --session-arn ${session} --region ${regionOf(session)}); `
     + 'if this stack is DELETE_FAILED, delete it again afterwards.';
+}
+
+/** Another resource holds the action's claim lock for another team (two stacks deploying at the same moment). */
+export function claimedByOtherReason(view: ChangeView, holder: LockHolder): string {
+  const { request } = view;
+  return `${describeResource(holder.resource)} is claiming ${request.action} for team ${holder.team} at this moment `
+    + `(a stack deploying in parallel); this resource asks for ${request.team}. Nothing changed here: one team protects an action. `
+    + 'Name the same team in both resources, or remove one of them, then deploy again.';
 }
 
 /** For a wait: "the hand-over of team T from payments/RootCaApproval, whose Delete ...". */

@@ -38,10 +38,11 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
 /**
  * When a Create fails in onEvent, the Provider framework answers the stack's
  * rollback Delete by itself: this handler never sees it. A Create that failed
- * before any call took effect leaves no claim behind.
+ * before any call took effect leaves no claim behind (nor the claim lock).
  */
 async function forgetFailedCreate(request: ChangeRequest, services: PollServices): Promise<void> {
   try {
+    await services.claims.release(request);
     const mine = await services.store.read(request.action, request.resource);
     const accepted = mine?.change?.requestId === request.requestId && mine.change.calls.some(c => c.answer !== 'conflict');
     if (mine && !accepted && mine.team === undefined) await services.store.remove(request.action, request.resource);

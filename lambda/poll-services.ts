@@ -1,5 +1,6 @@
 import { HANDLER_ENVIRONMENT } from '../src/handler-contract';
 import { CallBudget } from './aws/call-budget';
+import { ClaimArbiter } from './aws/claim-arbiter';
 import { paymentCryptographyClient, ssmClient } from './aws/clients';
 import { ControlPlane } from './aws/control-plane';
 import { MpaApi } from './aws/mpa-api';
@@ -22,6 +23,7 @@ export function pollServices(context: InvocationContext | undefined, clock: Cloc
     controlPlane: new ControlPlane(client, budget),
     mpa: new MpaApi(client, budget),
     store: new OwnershipStore(ssmClient(), budget),
+    claims: new ClaimArbiter(ssmClient(), budget),
     roleArn: process.env[HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN] || undefined,
   };
 }

@@ -109,10 +109,10 @@ function sameRecord(a: ManagerRecord, b: ManagerRecord): boolean {
 const MAX_UPDATE_ATTEMPTS = 3;
 
 /** Transient errors stay transient (the poll tries again later); the rest fail the change, naming the parameter. */
-function storeFailure(verb: string, name: string, error: unknown): unknown {
+export function storeFailure(verb: string, name: string, error: unknown, what = 'the ownership record'): unknown {
   if (isTransient(error)) return error;
   const said = errorMessage(error).replace(/\s+/g, ' ').trim().replace(/\.+$/, '').slice(0, 200);
-  return new AssociationFailure(`Could not ${verb} the ownership record ${name} in SSM Parameter Store (${errorName(error)}: ${said}), `
+  return new AssociationFailure(`Could not ${verb} ${what} ${name} in SSM Parameter Store (${errorName(error)}: ${said}), `
     + 'which tells the handler which resource manages the action. Check the handler role\'s ssm permissions on it and, in a VPC, '
     + 'the route to the SSM endpoint, then deploy again.');
 }

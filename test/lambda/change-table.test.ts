@@ -312,6 +312,15 @@ describe('hand-over between resources (a move deployed in parallel)', () => {
     }
   });
 
+  test('two claims for one team: the one that did not call takes the first creator\'s origin from its recorded call', () => {
+    const begun = record({ team: undefined, origin: undefined, change: change('Create') });
+    const first = record({ resource: NEW_STACK, team: undefined, origin: undefined, change: change('Create', { requestId: 'first', team: TEAM_A, calls: [call('AssociateMpaTeam', TEAM_A, 'accepted')] }) });
+    const s = step(view({ request: request('Create'), mine: begun, others: [first], association: active(TEAM_A) }));
+    expect(s.kind === 'complete' && s.record).toMatchObject({ team: TEAM_A, origin: 'created' });
+    const t = step(view({ request: request('Create'), mine: begun, others: [{ ...first, change: { ...first.change!, calls: [] } }], association: active(TEAM_A) }));
+    expect(t.kind === 'complete' && t.record).toMatchObject({ origin: 'adopted' });
+  });
+
   test('the origin passes with the hand-over: a team the old resource created is created for the new one', () => {
     const handedOver = record({ team: undefined, origin: undefined, change: change('Create', { handOver: { from: NEW_STACK, origin: 'created' } }) });
     const s = step(view({ request: request('Create'), mine: handedOver, association: active(TEAM_A) }));

@@ -1,4 +1,5 @@
 import {
+  associatedByClaimant,
   awaitsHandOver,
   changeSessions,
   claimEffects,
@@ -122,6 +123,17 @@ describe('claims and hand-overs', () => {
     expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'conflict')]) }))).toBeUndefined();
     expect(ownRemovalApplied(view({ request: request('Delete'), mine: deleting([call('DisassociateMpaTeam', TEAM_A, 'accepted', S1)]), association: pending(TEAM_A, 'DELETE_PENDING', S1) })))
       .toBeUndefined();
+  });
+
+  test('another claimant associated the team: its AssociateMpaTeam, sent or answered, not refused; a Delete\'s or another team\'s does not count', () => {
+    const creating = (answer: 'accepted' | 'lost' | 'conflict', team = TEAM_A, type: 'Create' | 'Delete' = 'Create') =>
+      of({ team: undefined, change: change(type, { team, calls: [call('AssociateMpaTeam', team, answer)] }) });
+    expect(associatedByClaimant(view({ others: [creating('accepted')] }), TEAM_A)).toBe(true);
+    expect(associatedByClaimant(view({ others: [creating('lost')] }), TEAM_A)).toBe(true);
+    expect(associatedByClaimant(view({ others: [creating('conflict')] }), TEAM_A)).toBe(false);
+    expect(associatedByClaimant(view({ others: [creating('accepted', TEAM_B)] }), TEAM_A)).toBe(false);
+    expect(associatedByClaimant(view({ others: [creating('accepted', TEAM_A, 'Delete')] }), TEAM_A)).toBe(false);
+    expect(associatedByClaimant(view({ others: [of({ change: change('Create', { team: TEAM_A }) })] }), TEAM_A)).toBe(false);
   });
 
   test('a Create learns who hands its team over, and the origin that passes with it, once', () => {
