@@ -196,8 +196,6 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
       if (services.budget.remainingMs < MIN_BUDGET_FOR_CALL_MS) {
         return { outcome: { kind: 'wait', why: 'time for the next call (this invocation is nearly over)' } };
       }
-      // Recorded before it is sent: if this invocation ends before the answer is saved,
-      // the next poll knows a call may have opened a session.
       if (request.type !== 'Delete') {
         // Two stacks may claim the action at the same moment: only the holder of the claim lock
         // calls, on the association as it reads it while holding the lock.
@@ -213,6 +211,8 @@ async function carryOut(step: Step & { row: string }, view: ChangeView, services
           return { view: await saveLearned({ ...view, mine, others, association: fresh, now: now() }, services) };
         }
       }
+      // Recorded before it is sent: if this invocation ends before the answer is saved,
+      // the next poll knows a call may have opened a session.
       const sent: CallRecord = { operation: step.operation, team: step.team, at: now(), answer: 'lost', sender: randomUUID().slice(0, 8) };
       const intended = await recordCall(view, services, sent);
       if (intended.change?.requestId !== request.requestId) {

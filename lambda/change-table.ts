@@ -155,8 +155,8 @@ function release(note: string): Step {
 
 /** Said when a Create or Update stopped waiting for a Delete that did not hand over in time. */
 function noHandOver(v: ChangeView): string | undefined {
-  const stale = v.request.type === 'Delete' ? [] : releasing(v, v.request.team);
-  return stale.length > 0 && v.now >= handOverWaitEnds(v) ? noHandOverNote(v, stale, handOverWaitEnds(v) - v.request.startedAt) : undefined;
+  const releasers = v.request.type === 'Delete' ? [] : releasing(v, v.request.team);
+  return releasers.length > 0 && v.now >= handOverWaitEnds(v) ? noHandOverNote(v, releasers, handOverWaitEnds(v) - v.request.startedAt) : undefined;
 }
 
 /** A wait on someone else's session, saying so when it follows a hand-over that did not come. */

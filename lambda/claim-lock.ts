@@ -62,7 +62,8 @@ export function parseHolder(text: string | undefined): LockHolder | undefined {
   }
   const fields = [raw?.resource?.stackId, raw?.resource?.logicalId, raw?.requestId, raw?.team, raw?.token];
   if (raw?.format !== FORMAT || fields.some(f => typeof f !== 'string' || f === '')) return undefined;
-  return { resource: { stackId: raw.resource.stackId, logicalId: raw.resource.logicalId }, requestId: raw.requestId, team: raw.team, token: raw.token };
+  const resource = { stackId: raw.resource.stackId, logicalId: raw.resource.logicalId };
+  return { resource, requestId: raw.requestId, team: raw.team, token: raw.token };
 }
 
 /**

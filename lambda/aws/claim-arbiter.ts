@@ -5,7 +5,7 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { ChangeRequest } from '../change-request';
+import { sameResource, type ChangeRequest } from '../change-request';
 import { clockProbeName, judge, LOCK_LEASE_MS, lockName, parseHolder, serializeHolder, takeoverName, type LockHolder } from '../claim-lock';
 import { log } from '../log';
 import { errorName } from '../service-errors';
@@ -82,7 +82,7 @@ export class ClaimArbiter {
     const lock = lockName(request.action);
     const current = await this.get(lock);
     const holder = parseHolder(current?.value);
-    if (!holder || holder.resource.stackId !== request.resource.stackId || holder.resource.logicalId !== request.resource.logicalId) return;
+    if (!holder || !sameResource(holder.resource, request.resource)) return;
     await this.delete(lock);
     log({ event: 'claim-lock-released', requestId: request.requestId });
   }

@@ -191,7 +191,9 @@ export class ParameterStore {
     const existing = this.stored.get(name);
     const version = (existing?.version ?? 0) + 1;
     const { previous: _older, ...before } = existing ?? {} as StoredParameter;
-    const parameter: StoredParameter = { name, value, version, type, tier, lastModifiedMs: this.now(), ...(existing ? { previous: before as StoredParameter } : {}) };
+    const parameter: StoredParameter = {
+      name, value, version, type, tier, lastModifiedMs: this.now(), ...(existing ? { previous: before as StoredParameter } : {}),
+    };
     this.stored.set(name, parameter);
     return parameter;
   }
