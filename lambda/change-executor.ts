@@ -38,8 +38,10 @@ const MAX_STEPS_PER_POLL = 12;
  * step, and ask again until it says wait, complete or fail. A failure is thrown
  * as AssociationFailure (its message is CloudFormation's reason); anything that
  * could not get through in time leaves the change waiting for the next poll.
+ * Nothing here knows which front end called: `phase` only labels the log line
+ * (`onEvent`, `isComplete`), and everything else comes in `request` and `services`.
  */
-export async function pollChange(request: ChangeRequest, services: PollServices, phase: 'onEvent' | 'isComplete'): Promise<PollOutcome> {
+export async function pollChange(request: ChangeRequest, services: PollServices, phase: string): Promise<PollOutcome> {
   const started = services.budget.clock.now();
   const report = (fields: Record<string, unknown>) => log({
     event: 'poll',

@@ -13,7 +13,12 @@ export interface ResourceIdentity {
 }
 
 export interface ChangeRequest {
-  /** CloudFormation's RequestId: one change. */
+  /**
+   * The change's id, the same for every poll of it: the custom resource uses
+   * CloudFormation's RequestId; a front end without one creates an id once per
+   * operation and carries it between calls. Which change is newer is told by
+   * `startedAt`, not by this id.
+   */
   readonly requestId: string;
   readonly type: ChangeType;
   readonly resource: ResourceIdentity;

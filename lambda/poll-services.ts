@@ -1,7 +1,7 @@
 import { HANDLER_ENVIRONMENT } from '../src/handler-contract';
 import { CallBudget } from './aws/call-budget';
 import { ClaimArbiter } from './aws/claim-arbiter';
-import { paymentCryptographyClient, ssmClient } from './aws/clients';
+import { paymentCryptographyClient, ssmClient, type CallCredentials } from './aws/clients';
 import { ControlPlane } from './aws/control-plane';
 import { MpaApi } from './aws/mpa-api';
 import { OwnershipStore } from './aws/ownership-store';
@@ -10,20 +10,42 @@ import type { Clock, InvocationContext } from './clock';
 
 /** Kept back from the invocation's time so that the handler always answers before Lambda stops it. */
 const INVOCATION_SAFETY_MARGIN_MS = 10_000;
-/** The longest one poll keeps retrying before it leaves the rest to the next poll. */
+/** The longest one poll of the custom resource keeps retrying before it leaves the rest to the next poll. */
 const MAX_POLL_MS = 60_000;
 
-/** The services of one invocation, all bounded by one deadline taken from the Lambda context. */
-export function pollServices(context: InvocationContext | undefined, clock: Clock): PollServices {
-  const remaining = context?.getRemainingTimeInMillis() ?? MAX_POLL_MS + INVOCATION_SAFETY_MARGIN_MS;
-  const budget = new CallBudget(clock, clock.now() + Math.max(0, Math.min(MAX_POLL_MS, remaining - INVOCATION_SAFETY_MARGIN_MS)));
-  const client = paymentCryptographyClient();
+/** What a front end says about the invocation it serves; the core takes nothing from the environment itself. */
+export interface PollSettings {
+  readonly clock: Clock;
+  /** How long this poll may take, in milliseconds from now (the invocation's time less its margins). */
+  readonly budgetMs: number;
+  /** The credentials of the call (a registry type's callerCredentials); the Lambda's own role when absent. */
+  readonly credentials?: CallCredentials;
+  /** The role whose sessions the handler may cancel (its own requester identity). */
+  readonly roleArn?: string;
+}
+
+/** The services of one poll, all bounded by one deadline. */
+export function buildPollServices(settings: PollSettings): PollServices {
+  const { clock, credentials } = settings;
+  const budget = new CallBudget(clock, clock.now() + Math.max(0, settings.budgetMs));
+  const client = paymentCryptographyClient(credentials);
+  const ssm = ssmClient(credentials);
   return {
     budget,
     controlPlane: new ControlPlane(client, budget),
     mpa: new MpaApi(client, budget),
-    store: new OwnershipStore(ssmClient(), budget),
-    claims: new ClaimArbiter(ssmClient(), budget),
-    roleArn: process.env[HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN] || undefined,
+    store: new OwnershipStore(ssm, budget),
+    claims: new ClaimArbiter(ssm, budget),
+    roleArn: settings.roleArn,
   };
+}
+
+/** The custom resource's services: the Lambda context's deadline, the function's role from its environment. */
+export function pollServices(context: InvocationContext | undefined, clock: Clock): PollServices {
+  const remaining = context?.getRemainingTimeInMillis() ?? MAX_POLL_MS + INVOCATION_SAFETY_MARGIN_MS;
+  return buildPollServices({
+    clock,
+    budgetMs: Math.min(MAX_POLL_MS, remaining - INVOCATION_SAFETY_MARGIN_MS),
+    roleArn: process.env[HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN] || undefined,
+  });
 }

@@ -21,12 +21,25 @@ function configurationKey(service: string, endpointVariable: string): string {
   return [service, process.env.AWS_REGION, process.env[endpointVariable], process.env.AWS_USE_FIPS_ENDPOINT].join('|');
 }
 
-export function paymentCryptographyClient(): PaymentCryptographyClient {
+/**
+ * Credentials handed over with a call (a registry type's `callerCredentials`). With
+ * them, a client is built for that call alone and never falls back to the
+ * environment's; without them, the Lambda's own role (from the environment) is used.
+ */
+export interface CallCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export function paymentCryptographyClient(credentials?: CallCredentials): PaymentCryptographyClient {
+  if (credentials) return new PaymentCryptographyClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER, credentials });
   return cached(configurationKey('payment-cryptography', 'AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY'),
     () => new PaymentCryptographyClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER }));
 }
 
-export function ssmClient(): SSMClient {
+export function ssmClient(credentials?: CallCredentials): SSMClient {
+  if (credentials) return new SSMClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER, credentials });
   return cached(configurationKey('ssm', 'AWS_ENDPOINT_URL_SSM'),
     () => new SSMClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER }));
 }

@@ -662,7 +662,7 @@ describe('FakeControlPlane', () => {
         ['DisassociateMpaTeam', 200, undefined],
         ['GetMpaTeamAssociation', 404, 'ResourceNotFoundException'],
       ]);
-      expect(fake.requests[0]).toEqual({ operation: 'AssociateMpaTeam', input: { Action: ACTION, MpaTeamArn: TEAM_A }, status: 200, at: T0 });
+      expect(fake.requests[0]).toEqual({ operation: 'AssociateMpaTeam', input: { Action: ACTION, MpaTeamArn: TEAM_A }, status: 200, at: T0, accessKeyId: 'AKIDEXAMPLE' });
       expect(fake.callCount('GetMpaTeamAssociation')).toBe(2);
       expect(fake.mutatingCalls().map(r => r.operation)).toEqual(['AssociateMpaTeam', 'DisassociateMpaTeam']);
       expect(fake.sessions.map(s => [s.kind, s.outcome])).toEqual([['disassociate', 'approved']]);

@@ -43,6 +43,8 @@ export interface RecordedRequest {
   readonly fault?: FaultKind;
   /** The request's `x-simulation-tag` header, if it had one. */
   readonly tag?: string;
+  /** The access key id its SigV4 Authorization header names (whose credentials signed it). */
+  readonly accessKeyId?: string;
 }
 
 interface ServiceProtocol {
@@ -101,6 +103,7 @@ export class RequestHandler {
     const at = this.state.now();
     const tagHeader = req.headers[SIMULATION_TAG_HEADER];
     const tag = Array.isArray(tagHeader) ? tagHeader[0] : tagHeader;
+    const accessKeyId = /Credential=([^/\s,]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     const request = parseRequest(req, body, { region: this.state.region, mpaRegion: this.state.mpaRegion });
     if (request.route === 'rejected') {
       this.answerError(res, request.error, this.state.errorNameStyle, PROTOCOL_ERROR_NAMESPACE, CONTROL_PLANE_CONTENT_TYPE);
@@ -111,6 +114,7 @@ export class RequestHandler {
         errorName: request.error.errorName,
         at,
         ...(tag !== undefined && { tag }),
+        ...(accessKeyId !== undefined && { accessKeyId }),
       });
       return;
     }
@@ -128,6 +132,7 @@ export class RequestHandler {
       ...(errorName !== undefined && { errorName }),
       ...(fault && { fault: fault.kind }),
       ...(tag !== undefined && { tag }),
+      ...(accessKeyId !== undefined && { accessKeyId }),
     });
     const fail = (error: ServiceError, style: ErrorNameStyle = defaultStyle) => {
       this.answerError(res, error, style, namespace, contentType);

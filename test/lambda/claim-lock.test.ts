@@ -24,18 +24,19 @@ describe('reading a holder', () => {
     expect(parseHolder(serializeHolder(me))).toEqual(me);
   });
 
-  test.each([
+  const unreadable: [string, string | undefined][] = [
     ['not JSON', '{'],
     ['nothing', undefined],
     ['another format', JSON.stringify({ ...me, format: 'cdk-mpa-team-association/ownership-record@1' })],
-    ...(['requestId', 'team', 'token'] as const).flatMap(field => [
+    ...(['requestId', 'team', 'token'] as const).flatMap((field): [string, string][] => [
       [`no ${field}`, JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, [field]: undefined })],
       [`an empty ${field}`, JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, [field]: '' })],
     ]),
     ['a resource without a stack id', JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, resource: { logicalId: 'X' } })],
     ['a resource without a logical id', JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, resource: { stackId: 'X' } })],
-  ])('%s reads as a holder nobody can name', (_, text) => {
-    expect(parseHolder(text as string | undefined)).toBeUndefined();
+  ];
+  test.each(unreadable)('%s reads as a holder nobody can name', (_, text) => {
+    expect(parseHolder(text)).toBeUndefined();
   });
 });
 
