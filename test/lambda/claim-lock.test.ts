@@ -20,13 +20,18 @@ describe('where it lives', () => {
 });
 
 describe('reading a holder', () => {
-  test('what is written is read back', () => {
+  test('what is written is read back; the stored text names its format, so another version\'s lock reads as unnamed', () => {
     expect(parseHolder(serializeHolder(me))).toEqual(me);
+    expect(JSON.parse(serializeHolder(me))).toEqual({ format: 'cdk-mpa-team-association/claim-lock@1', ...me });
+    expect(parseHolder(JSON.stringify({ ...me, format: 'cdk-mpa-team-association/claim-lock@2' }))).toBeUndefined();
   });
 
   const unreadable: [string, string | undefined][] = [
     ['not JSON', '{'],
     ['nothing', undefined],
+    ['JSON null', 'null'],
+    ['a number', '7'],
+    ['a resource that is null', JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, resource: null })],
     ['another format', JSON.stringify({ ...me, format: 'cdk-mpa-team-association/ownership-record@1' })],
     ...(['requestId', 'team', 'token'] as const).flatMap((field): [string, string][] => [
       [`no ${field}`, JSON.stringify({ format: 'cdk-mpa-team-association/claim-lock@1', ...me, [field]: undefined })],
