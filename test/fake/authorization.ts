@@ -5,7 +5,7 @@
  */
 import { ServiceError } from './service-error';
 
-export type AuthorizedService = 'payment-cryptography' | 'mpa' | 'ssm';
+export type AuthorizedService = 'payment-cryptography' | 'mpa' | 'ssm' | 'logs';
 
 export interface AuthorizationRequest {
   readonly service: AuthorizedService;

@@ -27,6 +27,7 @@ describe('FakeControlPlane', () => {
       AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: fake.endpoint,
       AWS_ENDPOINT_URL_MPA: fake.endpoint,
       AWS_ENDPOINT_URL_SSM: fake.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
     });
   });
 

@@ -22,6 +22,7 @@ import {
 import { ApprovalTeams, type TeamRecord, type TeamScript } from './approval-teams';
 import { partitionOf, type Authorizer } from './authorization';
 import { FaultInjector, type FaultSpec, type RandomFaultSpec } from './fault-injector';
+import { LogStore, type DeliveredLogEvent } from './log-store';
 import type { TimestampFormat } from './mpa-api';
 import { ParameterStore, type ParameterSnapshot, type PathPaging } from './parameter-store';
 import { RequestDelays, type TimeSource } from './request-delays';
@@ -111,6 +112,7 @@ export class FakeControlPlane {
   private readonly machine: ApprovalStateMachine;
   private readonly teams: ApprovalTeams;
   private readonly parameterStore: ParameterStore;
+  private readonly logStore = new LogStore();
   private readonly faults = new FaultInjector();
   private readonly log: RecordedRequest[] = [];
   private readonly startWorld: ServiceWorld;
@@ -167,6 +169,7 @@ export class FakeControlPlane {
       machine: this.machine,
       teams: this.teams,
       parameterStore: this.parameterStore,
+      logStore: this.logStore,
       faults: this.faults,
       delays: this.delays,
       log: this.log,
@@ -194,6 +197,7 @@ export class FakeControlPlane {
       AWS_ENDPOINT_URL_PAYMENT_CRYPTOGRAPHY: this.endpoint,
       AWS_ENDPOINT_URL_MPA: this.endpoint,
       AWS_ENDPOINT_URL_SSM: this.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.endpoint,
     };
   }
 
@@ -249,6 +253,11 @@ export class FakeControlPlane {
   /** SSM parameters, sorted by name. */
   parameters(): ParameterSnapshot[] {
     return this.parameterStore.parameters();
+  }
+
+  /** The log events delivered to CloudWatch Logs (a registry type's handler), in order. */
+  logEvents(): readonly DeliveredLogEvent[] {
+    return this.logStore.events;
   }
 
   // ---- scripting the service ----------------------------------------------
@@ -382,6 +391,7 @@ export class FakeControlPlane {
     this.machine.world = { ...this.startWorld };
     this.teams.reset();
     this.parameterStore.reset();
+    this.logStore.reset();
     this.faults.clear();
     Object.assign(this.mpaBehaviour, DEFAULT_MPA_BEHAVIOUR);
     this.authorizer = this.startAuthorizer;

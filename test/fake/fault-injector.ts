@@ -20,7 +20,7 @@ export type FaultKind = ErrorFaultKind | 'slow' | 'hang' | 'drop' | 'hangup-afte
 export const HANG_CAP_MS = 15 * 60 * 1000;
 
 /** The service whose error an error fault imitates. */
-export type FaultService = 'payment-cryptography' | 'mpa' | 'ssm';
+export type FaultService = 'payment-cryptography' | 'mpa' | 'ssm' | 'logs';
 
 export interface InjectedError { readonly errorName: string; readonly status: number; readonly message: string }
 
@@ -44,6 +44,8 @@ export const ERROR_FAULTS: Record<ErrorFaultKind, InjectedError> = {
 const SERVICE_ERROR_FAULTS: Record<FaultService, Record<ErrorFaultKind, InjectedError>> = {
   'payment-cryptography': ERROR_FAULTS,
   'mpa': ERROR_FAULTS,
+  // CloudWatch Logs (awsJson1_1) answers like SSM: client errors 400, its server error ServiceUnavailableException.
+  'logs': ERROR_FAULTS,
   'ssm': {
     throttling: { errorName: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
     internal: { errorName: 'InternalServerError', status: 500, message: 'An error occurred on the server side.' },

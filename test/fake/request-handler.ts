@@ -8,6 +8,7 @@ import type { ApprovalStateMachine } from './approval-state-machine';
 import type { ApprovalTeams } from './approval-teams';
 import { accessDenied, type AuthorizationRequest, type AuthorizedService, type Authorizer } from './authorization';
 import { errorFault, isErrorFault, type FaultInjector, type FaultKind } from './fault-injector';
+import type { LogStore } from './log-store';
 import { sessionOutput, teamOutput, type TimestampFormat } from './mpa-api';
 import type { ParameterStore } from './parameter-store';
 import type { RequestDelays } from './request-delays';
@@ -16,6 +17,8 @@ import { extendAssociationOutput, extendOutput } from './vocabulary';
 import {
   CONTROL_PLANE_CONTENT_TYPE,
   CONTROL_PLANE_ERROR_NAMESPACE,
+  LOGS_CONTENT_TYPE,
+  LOGS_ERROR_NAMESPACE,
   MPA_CONTENT_TYPE,
   MPA_ERROR_NAMESPACE,
   parseRequest,
@@ -56,8 +59,11 @@ const PROTOCOLS: Record<AuthorizedService, ServiceProtocol> = {
   'payment-cryptography': { contentType: CONTROL_PLANE_CONTENT_TYPE, namespace: CONTROL_PLANE_ERROR_NAMESPACE },
   'mpa': { contentType: MPA_CONTENT_TYPE, namespace: MPA_ERROR_NAMESPACE },
   'ssm': { contentType: SSM_CONTENT_TYPE, namespace: SSM_ERROR_NAMESPACE },
+  'logs': { contentType: LOGS_CONTENT_TYPE, namespace: LOGS_ERROR_NAMESPACE },
 };
-const SERVICE_OF: Record<ParsedRequest['route'], AuthorizedService> = { 'control-plane': 'payment-cryptography', 'mpa': 'mpa', 'ssm': 'ssm' };
+const SERVICE_OF: Record<ParsedRequest['route'], AuthorizedService> = {
+  'control-plane': 'payment-cryptography', 'mpa': 'mpa', 'ssm': 'ssm', 'logs': 'logs',
+};
 
 /** What serving a request reads and changes: the fake's state and settings. */
 export interface ServedState {
@@ -72,6 +78,7 @@ export interface ServedState {
   readonly machine: ApprovalStateMachine;
   readonly teams: ApprovalTeams;
   readonly parameterStore: ParameterStore;
+  readonly logStore: LogStore;
   readonly faults: FaultInjector;
   readonly delays: RequestDelays;
   readonly log: RecordedRequest[];
@@ -122,7 +129,7 @@ export class RequestHandler {
     const service = SERVICE_OF[request.route];
     const { contentType, namespace } = PROTOCOLS[service];
     // restJson services name errors in the X-Amzn-ErrorType header; SSM sends a bare __type.
-    const defaultStyle: ErrorNameStyle = service === 'mpa' ? 'header' : service === 'ssm' ? 'bare' : this.state.errorNameStyle;
+    const defaultStyle: ErrorNameStyle = service === 'mpa' ? 'header' : service === 'ssm' || service === 'logs' ? 'bare' : this.state.errorNameStyle;
     let fault: ReturnType<FaultInjector['next']>;
     const record = (status: number, errorName?: string) => this.state.log.push({
       operation: request.operation,
@@ -194,6 +201,8 @@ export class RequestHandler {
       }
       case 'ssm':
         return this.state.parameterStore.execute(request.operation, request.input);
+      case 'logs':
+        return this.state.logStore.execute(request.operation, request.input);
     }
   }
 
@@ -237,6 +246,8 @@ export class RequestHandler {
       }
       case 'mpa':
         return { service, action, resource: 'SessionArn' in request.input ? request.input.SessionArn : request.input.Arn };
+      case 'logs':
+        return { service, action, ...(stringMember(request.input, 'logGroupName') !== undefined && { resource: stringMember(request.input, 'logGroupName') }) };
       case 'ssm': {
         const name = stringMember(request.input, request.operation === 'GetParametersByPath' ? 'Path' : 'Name');
         return { service, action, ...(name !== undefined && { resource: this.state.parameterStore.arnOf(name.trim()) }) };

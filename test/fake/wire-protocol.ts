@@ -5,6 +5,7 @@
  * an error name.
  */
 import type { IncomingMessage } from 'node:http';
+import { LOGS_OPERATIONS, type LogsOperation } from './log-store';
 import { matchMpaRoute, type MpaInput, type MpaOperation } from './mpa-api';
 import { SSM_OPERATIONS, type SsmOperation } from './parameter-store';
 import { ServiceError } from './service-error';
@@ -20,12 +21,16 @@ export const SSM_TARGET_PREFIX = 'AmazonSSM.';
 export const SSM_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const SSM_SIGNING_NAME = 'ssm';
 export const SSM_ERROR_NAMESPACE = 'com.amazonaws.ssm';
+export const LOGS_TARGET_PREFIX = 'Logs_20140328.';
+export const LOGS_CONTENT_TYPE = 'application/x-amz-json-1.1';
+export const LOGS_SIGNING_NAME = 'logs';
+export const LOGS_ERROR_NAMESPACE = 'com.amazonaws.logs';
 /** Coral, the framework behind awsJson services, answers protocol errors in its own namespace. */
 export const PROTOCOL_ERROR_NAMESPACE = 'com.amazon.coral.service';
 
 export const CONTROL_PLANE_OPERATIONS = ['AssociateMpaTeam', 'DisassociateMpaTeam', 'GetMpaTeamAssociation'] as const;
 export type ControlPlaneOperation = typeof CONTROL_PLANE_OPERATIONS[number];
-export type OperationName = ControlPlaneOperation | MpaOperation | SsmOperation;
+export type OperationName = ControlPlaneOperation | MpaOperation | SsmOperation | LogsOperation;
 export const MUTATING_OPERATIONS: readonly string[] = ['AssociateMpaTeam', 'DisassociateMpaTeam'];
 
 /**
@@ -48,6 +53,7 @@ export interface SigningRegions {
 export type ParsedRequest =
   | { readonly route: 'control-plane'; readonly operation: ControlPlaneOperation; readonly input: Record<string, unknown> }
   | { readonly route: 'ssm'; readonly operation: SsmOperation; readonly input: Record<string, unknown> }
+  | { readonly route: 'logs'; readonly operation: LogsOperation; readonly input: Record<string, unknown> }
   | { readonly route: 'mpa'; readonly operation: MpaOperation; readonly input: MpaInput };
 
 /** A request refused before it reached an operation, with the operation name if one could be read. */
@@ -59,7 +65,7 @@ export interface RejectedRequest {
 }
 
 interface JsonRpcService<Operation extends string> {
-  readonly route: 'control-plane' | 'ssm';
+  readonly route: 'control-plane' | 'ssm' | 'logs';
   readonly targetPrefix: string;
   readonly contentType: string;
   readonly signingName: string;
@@ -81,6 +87,14 @@ const SSM: JsonRpcService<SsmOperation> = {
   operations: SSM_OPERATIONS,
 };
 
+const LOGS: JsonRpcService<LogsOperation> = {
+  route: 'logs',
+  targetPrefix: LOGS_TARGET_PREFIX,
+  contentType: LOGS_CONTENT_TYPE,
+  signingName: LOGS_SIGNING_NAME,
+  operations: LOGS_OPERATIONS,
+};
+
 const SIGV4_AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{8})T\d{6}Z$/;
@@ -92,8 +106,10 @@ export function parseRequest(req: IncomingMessage, body: string, regions: Signin
   const mpaRoute = matchMpaRoute(method, url);
   if (mpaRoute) return parseMpa(req, mpaRoute, regions.mpaRegion);
   if (method === 'POST' && (url === '/' || url.startsWith('/?'))) {
-    const isSsm = headerValue(req, 'x-amz-target')?.startsWith(SSM_TARGET_PREFIX) ?? false;
-    return isSsm ? parseJsonRpc(req, body, SSM, regions.region) : parseJsonRpc(req, body, CONTROL_PLANE, regions.region);
+    const target = headerValue(req, 'x-amz-target') ?? '';
+    if (target.startsWith(SSM_TARGET_PREFIX)) return parseJsonRpc(req, body, SSM, regions.region);
+    if (target.startsWith(LOGS_TARGET_PREFIX)) return parseJsonRpc(req, body, LOGS, regions.region);
+    return parseJsonRpc(req, body, CONTROL_PLANE, regions.region);
   }
   return reject(`${method} ${url}`, undefined,
     new ServiceError('UnknownOperationException', 404, `No route for ${method} ${url}`));
