@@ -66,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
     // The ownership records live in SSM Parameter Store (lambda/ownership-record.ts).
     `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
+    // The registry type's handler sends its log lines to the type's log group (lambda/aws/provider-log.ts).
+    `@aws-sdk/client-cloudwatch-logs@${AWS_SDK_VERSION}`,
     // The partitions' DNS suffixes, for MPA's endpoint (lambda/aws/mpa-api.ts): the version the clients use.
     '@aws-sdk/util-endpoints@3.879.0',
     // Not used by the handler: aws-cdk-lib's provider-framework runtime (outbound.js) requires
@@ -265,5 +267,7 @@ project.addTask('bench', {
 });
 
 project.npmignore?.exclude('/lambda/', '/demo/', '/bench/', '/examples/', '/.ci/', '/assets/**/*.json', 'cdk.out');
+// The registry type's schema and CloudFormation CLI settings: shipped once the construct registers the type.
+project.npmignore?.exclude('/registry-type/');
 
 project.synth();

@@ -10,6 +10,7 @@ const UNIT_SUITES = [
   'ownership-record',
   'claim-lock',
   'provider-request',
+  'registry-request',
 ].map(name => `<rootDir>/test/lambda/${name}.test.ts`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -26,6 +27,8 @@ export default {
     'lambda/ownership-record.ts',
     // Who holds the action's claim lock, and what a claimant makes of it.
     'lambda/claim-lock.ts',
+    // How the registry type's handler request becomes a change, and what travels between its calls.
+    'lambda/registry-request.ts',
     // Which errors are transient, and the reasons permanent ones give.
     'lambda/service-errors.ts',
   ],

@@ -361,3 +361,27 @@ function describeView(view: ChangeView): Record<string, unknown> {
 function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
 }
+
+/**
+ * A Create that failed where nothing may follow it (a registry type's CloudFormation
+ * sends a Delete after a failed create only in cases it does not document): cancel
+ * the session it opened if that is still pending, let go of the claim lock, and
+ * forget its record if it holds no team. Best effort: the failure stands whatever
+ * this manages.
+ */
+export async function abandonFailedCreate(request: ChangeRequest, services: PollServices): Promise<void> {
+  try {
+    await services.claims.release(request);
+    const mine = await services.store.read(request.action, request.resource);
+    const change = mine?.change?.requestId === request.requestId ? mine.change : undefined;
+    const open = openSession(await services.controlPlane.get(request.action));
+    const opened = (change?.calls ?? []).find(c => c.answer === 'accepted' && c.session !== undefined && c.session === open);
+    if (opened) {
+      const why = await cancelSession(opened.session!, services);
+      log({ event: why ? 'cancel-failed' : 'cancelled', session: opened.session, ...(why ? { why } : {}) });
+    }
+    if (mine && mine.team === undefined) await services.store.remove(request.action, request.resource);
+  } catch (error) {
+    log({ event: 'failed-create-not-abandoned', error: errorName(error) });
+  }
+}

@@ -35,27 +35,39 @@ export function readOldProperties(raw: object | undefined): { readonly action?: 
   };
 }
 
+/** How long an engine may wait for approvers: the custom resource at most 55 minutes, a registry type a day. */
+export interface ApprovalTimeoutBounds {
+  readonly defaultSeconds: number;
+  readonly maxSeconds: number;
+}
+
+export const CUSTOM_RESOURCE_BOUNDS: ApprovalTimeoutBounds = {
+  defaultSeconds: DEFAULTS.APPROVAL_TIMEOUT_SECONDS,
+  maxSeconds: LIMITS.MAX_APPROVAL_TIMEOUT_SECONDS,
+};
+
 /**
  * Parses the properties CloudFormation delivers (every value a string), as the
  * construct wrote them or as an older or hand-written template has them.
  */
-export function parseResourceProperties(raw: object | undefined): AssociationSettings {
+export function parseResourceProperties(raw: object | undefined, bounds = CUSTOM_RESOURCE_BOUNDS): AssociationSettings {
   const props: Partial<Record<keyof AssociationResourceProperties, unknown>> = raw ?? {};
   return {
     action: parseAction(props.Action),
     mpaTeamArn: parseTeamArn(props.MpaTeamArn),
     requesterComment: parseRequesterComment(props.RequesterComment),
-    ...parseTimingSettings(props),
+    ...parseTimingSettings(props, bounds),
   };
 }
 
 /** How long to wait, how often to poll, whether to report progress: checked, with the defaults applied. */
-export function parseTimingSettings(raw: object | undefined): Pick<AssociationSettings, 'approvalTimeoutMs' | 'pollIntervalMs' | 'reportApprovalProgress'> {
+export function parseTimingSettings(raw: object | undefined, bounds = CUSTOM_RESOURCE_BOUNDS)
+  : Pick<AssociationSettings, 'approvalTimeoutMs' | 'pollIntervalMs' | 'reportApprovalProgress'> {
   const props: Partial<Record<keyof AssociationResourceProperties, unknown>> = raw ?? {};
   const settings = {
     approvalTimeoutMs: parseWholeSeconds(
-      PROPERTY.APPROVAL_TIMEOUT_SECONDS, props.ApprovalTimeoutSeconds, DEFAULTS.APPROVAL_TIMEOUT_SECONDS,
-      LIMITS.MIN_APPROVAL_TIMEOUT_SECONDS, LIMITS.MAX_APPROVAL_TIMEOUT_SECONDS) * 1000,
+      PROPERTY.APPROVAL_TIMEOUT_SECONDS, props.ApprovalTimeoutSeconds, bounds.defaultSeconds,
+      LIMITS.MIN_APPROVAL_TIMEOUT_SECONDS, bounds.maxSeconds) * 1000,
     pollIntervalMs: parseWholeSeconds(
       PROPERTY.POLL_INTERVAL_SECONDS, props.PollIntervalSeconds, DEFAULTS.POLL_INTERVAL_SECONDS,
       LIMITS.MIN_POLL_INTERVAL_SECONDS, LIMITS.MAX_POLL_INTERVAL_SECONDS) * 1000,

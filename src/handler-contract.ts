@@ -94,3 +94,28 @@ export const HANDLER_ENVIRONMENT = {
  * account and region: `<path>/<action>/...`, one String parameter per managing resource.
  */
 export const OWNERSHIP_RECORD_PATH = '/cdk-mpa-team-association';
+
+/**
+ * The registry resource type that serves the same association for approvals that
+ * take longer than a custom resource may wait (an hour): its name, its extra
+ * read-only properties and its limits. The handler (lambda/registry-type.ts) and
+ * the type's schema use them.
+ */
+export const REGISTRY_TYPE = {
+  TYPE_NAME: 'CdkMpa::PaymentCryptography::MpaTeamAssociation',
+  /** Read-only: the ownership record's name, the type's primary identifier. */
+  ID: 'Id',
+  /** Read-only: the team associated when the operation ended (after drift, the team found). */
+  ASSOCIATED_TEAM_ARN: 'AssociatedMpaTeamArn',
+  /** Read-only: the last approval session of the operation, or an empty string. */
+  MPA_SESSION_ARN: 'MpaSessionArn',
+  /** An MPA session lives at most 24 hours: no approval is waited for longer. */
+  MAX_APPROVAL_TIMEOUT_SECONDS: 24 * 60 * 60,
+  /** What the type waits by default: the session's whole life. */
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS: 24 * 60 * 60,
+  /** Every create/update/delete handler's timeoutInMinutes: 36 hours, CloudFormation's longest. */
+  HANDLER_TIMEOUT_MINUTES: 2160,
+  /** How long one create/update/delete call may take (CloudFormation's 60 s), and a read or list call (30 s). */
+  CALL_BUDGET_MS: 60_000,
+  READ_BUDGET_MS: 30_000,
+} as const;
