@@ -214,9 +214,14 @@ describe('what the type refuses, and READ, LIST and UPDATE of what is gone', () 
   test('a type registered without an execution role (no callerCredentials) is refused; nothing falls back to the Lambda\'s own', async () => {
     const bare = new RegistrySimulator(env.sim);
     (bare as any).issue = () => undefined;
+    // Without providerCredentials the lines go to the Lambda's own output.
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(line); });
     const refused = await bare.run({ action: 'CREATE', stackId: PAYMENTS, logicalId: 'RootCa', properties: props() });
+    spy.mockRestore();
     expect(refused.final).toMatchObject({ status: 'FAILED', errorCode: 'InvalidCredentials' });
     expect(env.sim.fake.requests).toEqual([]);
+    expect(printed.map(line => JSON.parse(line).event)).toEqual(['registry-request']);
   });
 
   test('the type\'s log lines reach its log group, one stream per resource, and never hold a credential or the bearer token', async () => {
