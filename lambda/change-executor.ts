@@ -22,6 +22,8 @@ export interface PollServices {
   readonly claims: ClaimArbiter;
   /** The handler role's ARN, to tell the sessions it requested. */
   readonly roleArn?: string;
+  /** Where the role is not given (a registry type's handler): how to learn it, asked only before a cancel. */
+  readonly resolveRoleArn?: () => Promise<string | undefined>;
 }
 
 export type PollOutcome =
@@ -281,7 +283,16 @@ async function cancelSession(session: string, services: PollServices): Promise<s
   } catch (error) {
     return `MPA answered ${errorName(error)}: ${errorMessage(error).slice(0, 120)}`;
   }
-  if (before.requesterPrincipalArn && services.roleArn && !sameRole(before.requesterPrincipalArn, services.roleArn)) {
+  let roleArn = services.roleArn;
+  if (!roleArn && services.resolveRoleArn) {
+    try {
+      roleArn = await services.resolveRoleArn();
+    } catch (error) {
+      return `the handler could not tell its own role (STS answered ${errorName(error)}), so it cannot tell who requested the session`;
+    }
+    if (!roleArn) return 'the handler could not tell its own role, so it cannot tell who requested the session';
+  }
+  if (before.requesterPrincipalArn && roleArn && !sameRole(before.requesterPrincipalArn, roleArn)) {
     return `it was requested by ${before.requesterPrincipalArn}, not by this handler`;
   }
   if (before.status === 'APPROVED') return 'it was approved before it could be cancelled';

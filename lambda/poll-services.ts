@@ -1,5 +1,6 @@
 import { HANDLER_ENVIRONMENT } from '../src/handler-contract';
 import { CallBudget } from './aws/call-budget';
+import { callerArn } from './aws/caller-identity';
 import { ClaimArbiter } from './aws/claim-arbiter';
 import { paymentCryptographyClient, ssmClient, type CallCredentials } from './aws/clients';
 import { ControlPlane } from './aws/control-plane';
@@ -22,6 +23,8 @@ export interface PollSettings {
   readonly credentials?: CallCredentials;
   /** The role whose sessions the handler may cancel (its own requester identity). */
   readonly roleArn?: string;
+  /** Without a roleArn: learn it from STS (GetCallerIdentity with the call's credentials) before the first cancel. */
+  readonly learnRole?: boolean;
 }
 
 /** The services of one poll, all bounded by one deadline. */
@@ -37,6 +40,7 @@ export function buildPollServices(settings: PollSettings): PollServices {
     store: new OwnershipStore(ssm, budget),
     claims: new ClaimArbiter(ssm, budget),
     roleArn: settings.roleArn,
+    ...(settings.learnRole && !settings.roleArn ? { resolveRoleArn: once(() => callerArn(client, budget)) } : {}),
   };
 }
 
@@ -48,4 +52,10 @@ export function pollServices(context: InvocationContext | undefined, clock: Cloc
     budgetMs: Math.min(MAX_POLL_MS, remaining - INVOCATION_SAFETY_MARGIN_MS),
     roleArn: process.env[HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN] || undefined,
   });
+}
+
+/** Asks once per poll, however many sessions it cancels. */
+function once<T>(ask: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () => (answer ??= ask());
 }

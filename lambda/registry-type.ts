@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CallBudget } from './aws/call-budget';
 import { ProviderLog, logStreamName } from './aws/provider-log';
 import { abandonFailedCreate, pollChange } from './change-executor';
-import { isActiveWith } from './change-view';
 import { clockOf, type Clock, type InvocationContext } from './clock';
 import { log, withLogSink } from './log';
 import { buildPollServices } from './poll-services';
@@ -44,7 +43,7 @@ async function serve(event: RegistryHandlerRequest, context: InvocationContext |
   const read = event.action === 'READ' || event.action === 'LIST';
   const callMs = read ? REGISTRY_TYPE.READ_BUDGET_MS : REGISTRY_TYPE.CALL_BUDGET_MS;
   const remaining = context?.getRemainingTimeInMillis() ?? callMs;
-  const services = buildPollServices({ clock, budgetMs: Math.min(callMs, remaining) - CALL_MARGIN_MS, credentials });
+  const services = buildPollServices({ clock, budgetMs: Math.min(callMs, remaining) - CALL_MARGIN_MS, credentials, learnRole: true });
   try {
     if (event.action === 'READ') return await readResource(event, services);
     if (event.action === 'LIST') return await listResources(event, services);
@@ -100,7 +99,7 @@ async function readResource(event: RegistryHandlerRequest, services: ReturnType<
   return {
     status: 'SUCCESS',
     resourceModel: modelOf({ ...props, Action: action, MpaTeamArn: association.team }, action, resource, {
-      [REGISTRY_TYPE.ASSOCIATED_TEAM_ARN]: isActiveWith(association, association.team) ? association.team : '',
+      [REGISTRY_TYPE.ASSOCIATED_TEAM_ARN]: association.state === 'ACTIVE' ? association.team : '',
     }),
   };
 }

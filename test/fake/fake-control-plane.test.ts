@@ -28,6 +28,7 @@ describe('FakeControlPlane', () => {
       AWS_ENDPOINT_URL_MPA: fake.endpoint,
       AWS_ENDPOINT_URL_SSM: fake.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
+      AWS_ENDPOINT_URL_STS: fake.endpoint,
     });
   });
 

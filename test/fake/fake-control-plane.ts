@@ -198,6 +198,7 @@ export class FakeControlPlane {
       AWS_ENDPOINT_URL_MPA: this.endpoint,
       AWS_ENDPOINT_URL_SSM: this.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.endpoint,
+      AWS_ENDPOINT_URL_STS: this.endpoint,
     };
   }
 

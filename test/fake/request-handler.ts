@@ -98,9 +98,11 @@ export interface ServedState {
 export interface MpaBehaviour {
   cancelEffect: 'cancels' | 'none';
   pendingStatusReportedAs: string;
+  /** What STS GetCallerIdentity answers, when it should differ from the principal MPA names as requester. @default that principal */
+  callerIdentity?: string;
 }
 
-export const DEFAULT_MPA_BEHAVIOUR: Readonly<MpaBehaviour> = { cancelEffect: 'cancels', pendingStatusReportedAs: 'PENDING' };
+export const DEFAULT_MPA_BEHAVIOUR: Readonly<MpaBehaviour> = { cancelEffect: 'cancels', pendingStatusReportedAs: 'PENDING', callerIdentity: undefined };
 
 export class RequestHandler {
   constructor(private readonly state: ServedState) {}
@@ -111,6 +113,7 @@ export class RequestHandler {
     const tagHeader = req.headers[SIMULATION_TAG_HEADER];
     const tag = Array.isArray(tagHeader) ? tagHeader[0] : tagHeader;
     const accessKeyId = /Credential=([^/\s,]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (isGetCallerIdentity(req, body)) return this.answerCallerIdentity(res, at, tag, accessKeyId);
     const request = parseRequest(req, body, { region: this.state.region, mpaRegion: this.state.mpaRegion });
     if (request.route === 'rejected') {
       this.answerError(res, request.error, this.state.errorNameStyle, PROTOCOL_ERROR_NAMESPACE, CONTROL_PLANE_CONTENT_TYPE);
@@ -234,6 +237,28 @@ export class RequestHandler {
     }
   }
 
+  /**
+   * STS GetCallerIdentity (awsQuery, XML): who signed the request. The principal the
+   * fake attributes the caller's MPA sessions to, so a handler can tell its own sessions.
+   */
+  private answerCallerIdentity(res: http.ServerResponse, at: number, tag: string | undefined, accessKeyId: string | undefined): void {
+    const arn = this.state.mpaBehaviour.callerIdentity ?? this.state.callerOf(tag) ?? this.state.requesterPrincipalArn;
+    const account = arn.split(':')[4];
+    const xml = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>'
+      + `<Arn>${arn}</Arn><UserId>AROAFAKE:${arn.split('/').pop()}</UserId><Account>${account}</Account>`
+      + `</GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+    res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(xml) });
+    res.end(xml);
+    this.state.log.push({
+      operation: 'GetCallerIdentity',
+      input: {},
+      status: 200,
+      at,
+      ...(tag !== undefined && { tag }),
+      ...(accessKeyId !== undefined && { accessKeyId }),
+    });
+  }
+
   /** The IAM action and resource of a routed request, as the authorizer sees them. */
   private authorizationFor(service: AuthorizedService, request: ParsedRequest): AuthorizationRequest {
     const action = `${service}:${request.operation}`;
@@ -273,6 +298,12 @@ export class RequestHandler {
     this.answerError(res, new ServiceError('InternalServerException', 500, message), 'namespaced', CONTROL_PLANE_ERROR_NAMESPACE,
       CONTROL_PLANE_CONTENT_TYPE);
   }
+}
+
+/** STS's query protocol: a form-encoded POST naming the action. */
+function isGetCallerIdentity(req: http.IncomingMessage, body: string): boolean {
+  return req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    && new URLSearchParams(body).get('Action') === 'GetCallerIdentity';
 }
 
 function answer(res: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {

@@ -72,3 +72,15 @@ test('a front end sets the poll\'s budget: what it says, never less than nothing
   expect(buildPollServices({ clock: { ...systemClock, now: () => 1_000 }, budgetMs: 45_000 }).budget.deadline).toBe(46_000);
   expect(buildPollServices({ clock: { ...systemClock, now: () => 1_000 }, budgetMs: -5 }).budget.deadline).toBe(1_000);
 });
+
+test('a front end without a role of its own (a registry type) learns it from STS, with the call\'s credentials, once per poll', async () => {
+  const services = buildPollServices({
+    clock: systemClock, budgetMs: 20_000, credentials: { accessKeyId: CALL_KEY, secretAccessKey: 'call-secret' }, learnRole: true,
+  });
+  expect(services.roleArn).toBeUndefined();
+  expect(await services.resolveRoleArn!()).toBe(fake.requesterPrincipalArn);
+  expect(await services.resolveRoleArn!()).toBe(fake.requesterPrincipalArn);
+  expect(fake.requests.map(r => [r.operation, r.accessKeyId])).toEqual([['GetCallerIdentity', CALL_KEY]]);
+  expect(buildPollServices({ clock: systemClock, budgetMs: 1_000, roleArn: 'arn:aws:iam::1:role/R', learnRole: true }).resolveRoleArn).toBeUndefined();
+  expect(pollServices({ getRemainingTimeInMillis: () => 60_000 }, systemClock).resolveRoleArn).toBeUndefined();
+});

@@ -183,6 +183,18 @@ test('a create that fails after asking (its approvers silent past approvalTimeou
   expect(records()).toEqual([]);
 });
 
+test('the handler learns its own role from STS and never cancels a session another principal requested', async () => {
+  env.sim.fake.setWorld({ firstAssociation: 'approval' });
+  env.sim.fake.setMpaBehaviour({ callerIdentity: 'arn:aws:sts::123456789012:assumed-role/SomeoneElse/session' });
+  const failed = await create('RootCa', props({ ApprovalTimeoutSeconds: 120 }));
+  expect(failed.final).toMatchObject({ status: 'FAILED', errorCode: 'NotStabilized' });
+  // The session names the fake's requester, not the role STS named: it is left for its approvers.
+  expect(env.sim.fake.sessions.map(s => `${s.kind} ${s.outcome}`)).toEqual(['associate undefined']);
+  expect(env.sim.fake.requests.filter(r => r.operation === 'CancelSession')).toEqual([]);
+  expect(env.sim.fake.requests.filter(r => r.operation === 'GetCallerIdentity').length).toBe(1);
+  env.sim.fake.deny();
+});
+
 describe('what the type refuses, and READ, LIST and UPDATE of what is gone', () => {
   test('a request without a stackId (Cloud Control API, the contract tests) is refused, naming why', async () => {
     const refused = await run({ action: 'CREATE', logicalId: 'RootCa', properties: props() });
