@@ -11,24 +11,26 @@ import { buildPollServices, pollServices } from '../../lambda/poll-services';
 import { HANDLER_ENVIRONMENT } from '../../src/handler-contract';
 import { FakeControlPlane } from '../fake/fake-control-plane';
 import { ACTION, RESOURCE } from '../fixtures/change-views';
+import { setEnvironment } from '../fixtures/process-environment';
 
 const ENVIRONMENT_KEY = 'AKIAENVIRONMENTROLE1';
 const CALL_KEY = 'ASIACALLERCREDENTIAL';
 let fake: FakeControlPlane;
-const saved = { ...process.env };
+let restoreEnvironment: () => void;
 
 beforeAll(async () => {
   fake = await FakeControlPlane.start();
-  Object.assign(process.env, fake.environment(), {
+  restoreEnvironment = setEnvironment({
+    ...fake.environment(),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: ENVIRONMENT_KEY,
     AWS_SECRET_ACCESS_KEY: 'environment-secret',
+    AWS_SESSION_TOKEN: undefined,
     [HANDLER_ENVIRONMENT.HANDLER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/FromTheEnvironment',
   });
-  delete process.env.AWS_SESSION_TOKEN;
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnvironment();
   await fake.stop();
 });
 beforeEach(() => fake.reset());

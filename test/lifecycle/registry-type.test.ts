@@ -13,18 +13,21 @@ import { parseRecord, type ManagerRecord } from '../../lambda/ownership-record';
 import type { ResourceModel } from '../../lambda/registry-events';
 import type { SessionRecord } from '../fake/fake-control-plane';
 import { ACTION, TEAM_A, TEAM_B, TEAM_X } from '../fixtures/payments-stack';
+import { setEnvironment } from '../fixtures/process-environment';
 import { RegistrySimulator, type RegistryBehaviour, type RegistryOperation, type RegistryOutcome } from '../harness/registry-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
 
 const env = useSimulation();
-const saved = { ...process.env };
+let restoreEnvironment: () => void;
 beforeAll(() => {
   // The handler runs in this process, as CloudFormation's Lambda would: endpoints and region only, no credentials of its own.
-  Object.assign(process.env, env.sim.fake.environment(), { AWS_REGION: env.sim.region });
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[name];
+  restoreEnvironment = setEnvironment({
+    ...env.sim.fake.environment(), AWS_REGION: env.sim.region,
+    AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
+  });
 });
-afterAll(() => { process.env = saved; });
+afterAll(() => restoreEnvironment());
 
 let registry: RegistrySimulator;
 beforeEach(() => { registry = new RegistrySimulator(env.sim); });
