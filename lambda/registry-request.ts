@@ -20,19 +20,22 @@ export const REGISTRY_BOUNDS: ApprovalTimeoutBounds = {
 export interface CarriedOperation {
   readonly changeId: string;
   readonly startedAt: number;
+  /** When its wait for approvers ends: fixed on the first call, whatever later calls' properties say. */
+  readonly deadline?: number;
 }
 
 const CONTEXT_KEY = 'mpaChange';
 
 export function callbackContextOf(carried: CarriedOperation): Record<string, unknown> {
-  return { [CONTEXT_KEY]: { changeId: carried.changeId, startedAt: carried.startedAt } };
+  const { changeId, startedAt, deadline } = carried;
+  return { [CONTEXT_KEY]: { changeId, startedAt, ...(deadline !== undefined ? { deadline } : {}) } };
 }
 
 /** The operation carried in a callbackContext; undefined on a first call (absent, null or `{}`) or a context this handler did not write. */
 export function carriedOperation(context: Record<string, unknown> | null | undefined): CarriedOperation | undefined {
   const carried = (context as any)?.[CONTEXT_KEY];
-  return typeof carried?.changeId === 'string' && carried.changeId !== '' && typeof carried.startedAt === 'number'
-    ? { changeId: carried.changeId, startedAt: carried.startedAt } : undefined;
+  if (typeof carried?.changeId !== 'string' || carried.changeId === '' || typeof carried.startedAt !== 'number') return undefined;
+  return { changeId: carried.changeId, startedAt: carried.startedAt, ...(typeof carried.deadline === 'number' ? { deadline: carried.deadline } : {}) };
 }
 
 export type PlannedCall =
@@ -76,9 +79,15 @@ export function planRegistryCall(event: RegistryHandlerRequest, now: number, new
         team,
         approvalTimeoutMs: timing.approvalTimeoutMs,
         reportApprovalProgress: timing.reportApprovalProgress,
-        deadline: carried.startedAt + timing.approvalTimeoutMs,
+        deadline: carried.deadline ?? carried.startedAt + timing.approvalTimeoutMs,
       };
-      return { kind: 'change', request, carried, model: modelOf(props, action, resource), pollIntervalSeconds: timing.pollIntervalMs / 1000 };
+      return {
+        kind: 'change',
+        request,
+        carried: { ...carried, deadline: request.deadline },
+        model: modelOf(props, action, resource),
+        pollIntervalSeconds: timing.pollIntervalMs / 1000,
+      };
     }
     const settings = parseResourceProperties(props, REGISTRY_BOUNDS);
     let previousTeam: string | undefined;
@@ -98,9 +107,15 @@ export function planRegistryCall(event: RegistryHandlerRequest, now: number, new
       requesterComment: settings.requesterComment,
       reportApprovalProgress: settings.reportApprovalProgress,
       approvalTimeoutMs: settings.approvalTimeoutMs,
-      deadline: carried.startedAt + settings.approvalTimeoutMs,
+      deadline: carried.deadline ?? carried.startedAt + settings.approvalTimeoutMs,
     };
-    return { kind: 'change', request, carried, model: modelOf(props, settings.action, resource), pollIntervalSeconds: settings.pollIntervalMs / 1000 };
+    return {
+      kind: 'change',
+      request,
+      carried: { ...carried, deadline: request.deadline },
+      model: modelOf(props, settings.action, resource),
+      pollIntervalSeconds: settings.pollIntervalMs / 1000,
+    };
   } catch (error) {
     if (error instanceof InvalidPropertyError) return { kind: 'refuse', errorCode: 'InvalidRequest', message: error.message };
     throw error;

@@ -19,9 +19,11 @@ function event(overrides: Partial<RegistryHandlerRequest> = {}, properties: Reco
 const plan = (e: RegistryHandlerRequest) => planRegistryCall(e, T0, () => 'change-1');
 
 describe('what travels between calls', () => {
-  test('the operation\'s change id and start, written once and read back on every callback', () => {
+  test('the operation\'s change id, start and deadline, written once and read back on every callback', () => {
     const carried = { changeId: 'change-1', startedAt: T0 };
     expect(carriedOperation(callbackContextOf(carried))).toEqual(carried);
+    expect(carriedOperation(callbackContextOf({ ...carried, deadline: T0 + 5 }))).toEqual({ ...carried, deadline: T0 + 5 });
+    expect(carriedOperation({ mpaChange: { ...carried, deadline: 'later' } })).toEqual(carried);
   });
 
   test.each([
@@ -50,7 +52,7 @@ describe('a CREATE', () => {
     const planned = plan(event({}, { MpaTeamArn: TEAM_A, RequesterComment: 'secret-ish', PollIntervalSeconds: '30' }));
     expect(planned).toEqual({
       kind: 'change',
-      carried: { changeId: 'change-1', startedAt: T0 },
+      carried: { changeId: 'change-1', startedAt: T0, deadline: T0 + 86_400_000 },
       request: {
         requestId: 'change-1',
         type: 'Create',
@@ -68,9 +70,13 @@ describe('a CREATE', () => {
     });
   });
 
-  test('a callback carries the change on: same id and start, whatever the time now', () => {
+  test('a callback carries the change on: same id, start and deadline, whatever the time now or the properties say', () => {
     const later = planRegistryCall(event({ callbackContext: callbackContextOf({ changeId: 'first', startedAt: T0 - 5000 }) }), T0, () => 'never');
     expect(later).toMatchObject({ kind: 'change', request: { requestId: 'first', startedAt: T0 - 5000, deadline: T0 - 5000 + 86_400_000 } });
+    const fixed = callbackContextOf({ changeId: 'first', startedAt: T0 - 5000, deadline: T0 + 60_000 });
+    expect(plan(event({ callbackContext: fixed }, { MpaTeamArn: TEAM_A, ApprovalTimeoutSeconds: 600 })))
+      .toMatchObject({ request: { deadline: T0 + 60_000 }, carried: { deadline: T0 + 60_000 } });
+    expect(plan(event({ action: 'DELETE', callbackContext: fixed }, { MpaTeamArn: TEAM_A }))).toMatchObject({ request: { deadline: T0 + 60_000 } });
   });
 
   test('a property that breaks a rule is refused with InvalidRequest naming it', () => {

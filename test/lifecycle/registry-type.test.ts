@@ -23,8 +23,12 @@ let restoreEnvironment: () => void;
 beforeAll(() => {
   // The handler runs in this process, as CloudFormation's Lambda would: endpoints and region only, no credentials of its own.
   restoreEnvironment = setEnvironment({
-    ...env.sim.fake.environment(), AWS_REGION: env.sim.region,
-    AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
+    ...env.sim.fake.environment(),
+    AWS_REGION: env.sim.region,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
   });
 });
 afterAll(() => restoreEnvironment());
