@@ -45,6 +45,9 @@ export async function createdPayments(sim: Simulation, version: PaymentsVersion 
   const stack = new SimulatedStack(sim, 'Payments', options);
   const created = await stack.create(paymentsTemplate(version));
   dismiss();
-  if (created.status !== 'CREATE_COMPLETE') throw new Error(`Payments was not created: ${created.status}`);
+  if (created.status !== 'CREATE_COMPLETE') {
+    // Say why: a creation that fails here fails the test before its own assertions.
+    throw new Error(`Payments was not created: ${created.status} (${created.events.filter(e => e.reason).map(e => reasonOf(e)).join(' | ')})`);
+  }
   return stack;
 }
