@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CallBudget } from './aws/call-budget';
 import { ProviderLog, logStreamName } from './aws/provider-log';
-import { abandonFailedCreate, pollChange } from './change-executor';
+import { abandonFailedCreate, pollChange, type PollServices } from './change-executor';
 import { clockOf, type Clock, type InvocationContext } from './clock';
 import { log, withLogSink } from './log';
 import { buildPollServices } from './poll-services';
@@ -54,7 +54,7 @@ async function serve(event: RegistryHandlerRequest, context: InvocationContext |
   }
 }
 
-async function change(event: RegistryHandlerRequest, services: ReturnType<typeof buildPollServices>, clock: Clock): Promise<ProgressEvent> {
+async function change(event: RegistryHandlerRequest, services: PollServices, clock: Clock): Promise<ProgressEvent> {
   const planned = planRegistryCall(event, clock.now(), () => changeIdOf(event));
   if (planned.kind === 'refuse') return failed(planned.errorCode, planned.message);
   const { request, carried, model } = planned;
@@ -86,7 +86,7 @@ async function change(event: RegistryHandlerRequest, services: ReturnType<typeof
 }
 
 /** READ: the association as it is now, for the resource whose record holds it; NotFound once it holds nothing. */
-async function readResource(event: RegistryHandlerRequest, services: ReturnType<typeof buildPollServices>): Promise<ProgressEvent> {
+async function readResource(event: RegistryHandlerRequest, services: PollServices): Promise<ProgressEvent> {
   const resource = resourceOf(event);
   if (typeof resource === 'string') return failed('InvalidRequest', resource);
   const props = event.requestData.resourceProperties ?? {};
@@ -105,7 +105,7 @@ async function readResource(event: RegistryHandlerRequest, services: ReturnType<
 }
 
 /** LIST: every resource of this library that holds the action's team (its ownership records). */
-async function listResources(event: RegistryHandlerRequest, services: ReturnType<typeof buildPollServices>): Promise<ProgressEvent> {
+async function listResources(event: RegistryHandlerRequest, services: PollServices): Promise<ProgressEvent> {
   const action = readOldProperties(event.requestData?.resourceProperties ?? {}).action ?? DEFAULTS.ACTION;
   const records = (await services.store.list(action)).filter(r => r.team !== undefined);
   const resourceModels: ResourceModel[] = records.map(r => modelOf({ Action: action, MpaTeamArn: r.team }, action, r.resource));
