@@ -66,28 +66,22 @@ export function planRegistryCall(event: RegistryHandlerRequest, now: number, new
   if (typeof resource === 'string') return { kind: 'refuse', errorCode: 'InvalidRequest', message: resource };
   const carried = carriedOperation(event.callbackContext) ?? { changeId: newChangeId(), startedAt: now };
   const props = event.requestData.resourceProperties ?? {};
-  const common = { requestId: carried.changeId, resource, startedAt: carried.startedAt };
+  /** The change, its deadline fixed on the operation's first call. */
+  const change = (fields: Omit<ChangeRequest, 'requestId' | 'resource' | 'startedAt' | 'deadline'>, pollIntervalMs: number): PlannedCall => {
+    const deadline = carried.deadline ?? carried.startedAt + fields.approvalTimeoutMs;
+    const request: ChangeRequest = { requestId: carried.changeId, resource, startedAt: carried.startedAt, ...fields, deadline };
+    return { kind: 'change', request, carried: { ...carried, deadline }, model: modelOf(props, fields.action, resource), pollIntervalSeconds: pollIntervalMs / 1000 };
+  };
   try {
     if (type === 'Delete') {
-      const action = readOldProperties(props).action ?? DEFAULTS.ACTION;
       const timing = safeTiming(props);
-      const team = typeof props.MpaTeamArn === 'string' ? props.MpaTeamArn : '';
-      const request: ChangeRequest = {
-        ...common,
+      return change({
         type,
-        action,
-        team,
+        action: readOldProperties(props).action ?? DEFAULTS.ACTION,
+        team: typeof props.MpaTeamArn === 'string' ? props.MpaTeamArn : '',
         approvalTimeoutMs: timing.approvalTimeoutMs,
         reportApprovalProgress: timing.reportApprovalProgress,
-        deadline: carried.deadline ?? carried.startedAt + timing.approvalTimeoutMs,
-      };
-      return {
-        kind: 'change',
-        request,
-        carried: { ...carried, deadline: request.deadline },
-        model: modelOf(props, action, resource),
-        pollIntervalSeconds: timing.pollIntervalMs / 1000,
-      };
+      }, timing.pollIntervalMs);
     }
     const settings = parseResourceProperties(props, REGISTRY_BOUNDS);
     let previousTeam: string | undefined;
@@ -98,8 +92,7 @@ export function planRegistryCall(event: RegistryHandlerRequest, now: number, new
       }
       previousTeam = old.team;
     }
-    const request: ChangeRequest = {
-      ...common,
+    return change({
       type,
       action: settings.action,
       team: settings.mpaTeamArn,
@@ -107,15 +100,7 @@ export function planRegistryCall(event: RegistryHandlerRequest, now: number, new
       requesterComment: settings.requesterComment,
       reportApprovalProgress: settings.reportApprovalProgress,
       approvalTimeoutMs: settings.approvalTimeoutMs,
-      deadline: carried.deadline ?? carried.startedAt + settings.approvalTimeoutMs,
-    };
-    return {
-      kind: 'change',
-      request,
-      carried: { ...carried, deadline: request.deadline },
-      model: modelOf(props, settings.action, resource),
-      pollIntervalSeconds: settings.pollIntervalMs / 1000,
-    };
+    }, settings.pollIntervalMs);
   } catch (error) {
     if (error instanceof InvalidPropertyError) return { kind: 'refuse', errorCode: 'InvalidRequest', message: error.message };
     throw error;
