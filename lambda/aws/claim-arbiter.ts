@@ -47,7 +47,9 @@ export class ClaimArbiter {
       const current = await this.get(lock);
       if (!current) continue; // let go of between the two calls
       const holder = parseHolder(current.value);
-      const judgement = judge(holder, me, (await this.ssmNow(request.action, me)) - current.modifiedAt);
+      // Its own resource's lock is taken again whatever its age: SSM's clock is read only for another's.
+      const own = holder !== undefined && sameResource(holder.resource, me.resource);
+      const judgement = judge(holder, me, own ? 0 : (await this.ssmNow(request.action, me)) - current.modifiedAt);
       log({ event: 'claim-lock', judgement, holder: holder && { ...holder.resource, team: holder.team, requestId: holder.requestId } });
       if (judgement === 'mine') {
         await this.put(lock, serializeHolder(me), true);
