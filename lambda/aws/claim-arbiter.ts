@@ -106,9 +106,7 @@ export class ClaimArbiter {
   /** PutParameter without Overwrite: true if this call created it. */
   private async create(name: string, value: string): Promise<boolean> {
     try {
-      await this.send('PutParameter', name, signal => this.client.send(new PutParameterCommand({
-        Name: name, Value: value, Type: 'String', Tier: 'Standard', Overwrite: false,
-      }), { abortSignal: signal as any }));
+      await this.put(name, value, false);
       return true;
     } catch (error) {
       if (errorName(error) === 'ParameterAlreadyExists') return false;
