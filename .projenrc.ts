@@ -178,6 +178,30 @@ project.bundler.addBundle('lambda/handler.ts', {
   },
 });
 
+// The registry type's handler (lambda/registry-type.ts): its own bundle, shipped in the package,
+// which MpaTeamAssociationType zips at synth into the package CloudFormation registers
+// (src/type-package.ts). Node.js 20 syntax: nodejs20.x is the runtime the registry is known to
+// accept (the CloudFormation CLI's TypeScript plugin generates it); the same settings otherwise.
+project.bundler.addBundle('lambda/registry-type.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  metafile: false,
+  mainFields: ['module', 'main'],
+  tsconfigPath: 'lambda/tsconfig.json',
+  logLevel: javascript.BundleLogLevel.WARNING,
+  esbuildArgs: {
+    '--log-override:unsupported-dynamic-import': 'error',
+    '--log-override:unsupported-require-call': 'error',
+    '--log-override:indirect-require': 'error',
+    '--legal-comments': 'none',
+    '--metafile': 'assets/lambda/registry-type.meta.json',
+    '--alias:@aws-sdk/credential-provider-node': './lambda/lambda-credentials.ts',
+  },
+});
+
 // The handler is not compiled by jsii: type-check it on its own.
 const typecheckLambda = project.addTask('typecheck:lambda', {
   description: 'Type-check the custom-resource handler sources',
@@ -272,7 +296,7 @@ project.addTask('coverage', {
 });
 
 project.npmignore?.exclude('/lambda/', '/demo/', '/bench/', '/examples/', '/.ci/', '/assets/**/*.json', 'cdk.out');
-// The registry type's schema and CloudFormation CLI settings: shipped once the construct registers the type.
-project.npmignore?.exclude('/registry-type/');
+// registry-type/ (the type's schema and CloudFormation CLI settings) is shipped: MpaTeamAssociationType
+// builds the registration package from it at synth.
 
 project.synth();

@@ -119,3 +119,17 @@ export const REGISTRY_TYPE = {
   CALL_BUDGET_MS: 60_000,
   READ_BUDGET_MS: 30_000,
 } as const;
+
+/**
+ * The properties the construct writes on a resource of the registry type: the custom
+ * resource's, with their schema types (a registry type's properties are typed JSON, not
+ * strings). The type's schema (registry-type/schema.json) declares the same names.
+ */
+export interface TypeResourceProperties {
+  readonly Action: string;
+  readonly MpaTeamArn: string;
+  readonly RequesterComment?: string;
+  readonly ApprovalTimeoutSeconds: number;
+  readonly PollIntervalSeconds: number;
+  readonly ReportApprovalProgress: boolean;
+}

@@ -70,8 +70,11 @@ export class HandlerPermissions {
     policy.addStatements(
       new iam.PolicyStatement({ sid: 'ReadMpaTeamAssociation', actions: [READ_ASSOCIATION], resources: ['*'] }),
       new iam.PolicyStatement({ sid: 'KeepOwnershipRecords', actions: OWNERSHIP_RECORD_ACTIONS, resources: [ownershipRecords] }),
-      new iam.PolicyStatement({ sid: 'WriteHandlerLogs', actions: LOG_ACTIONS, resources: handlerLogGroups.map(g => g.logGroupArn) }),
     );
+    // The registry type's handler writes its logs with the log role CloudFormation passes it, not with this policy.
+    if (handlerLogGroups.length > 0) {
+      policy.addStatements(new iam.PolicyStatement({ sid: 'WriteHandlerLogs', actions: LOG_ACTIONS, resources: handlerLogGroups.map(g => g.logGroupArn) }));
+    }
     suppressNagRules(policy, [{
       id: 'AwsSolutions-IAM5',
       reason: 'GetMpaTeamAssociation only reads. IAM checks it against the team associated now, and AWS does not document ' +
@@ -93,6 +96,11 @@ export class HandlerPermissions {
    */
   public allowTeamsOf(mpaTeamArn: string): void {
     const { partition, region, account } = Arn.split(mpaTeamArn, ArnFormat.SLASH_RESOURCE_NAME);
+    this.allowTeamsIn(partition!, region!, account!);
+  }
+
+  /** Allows the teams of one account and region (of a partition). */
+  public allowTeamsIn(partition: string, region: string, account: string): void {
     const inTeamScope = (resourceType: string) => `arn:${partition}:mpa:${region}:${account}:${resourceType}/*`;
     const approvalTeams = inTeamScope('approval-team');
     const sessions = inTeamScope('session');

@@ -7,15 +7,26 @@ import type { MpaTeamAssociationProps } from './mpa-team-association';
 import { ProviderSettings } from './provider-settings';
 import { deriveProviderTimeouts, MAX_SERVICE_TIMEOUT_SECONDS } from './provider-timeouts';
 
-/** The props of one MpaTeamAssociation, checked and with defaults applied. */
-export interface AssociationSettings {
+/** The props of one MpaTeamAssociation that every engine uses, checked and with defaults applied. */
+export interface CommonAssociationSettings {
   readonly action: string;
   readonly mpaTeamArn: string;
   readonly requesterComment?: string;
   readonly removalPolicy: RemovalPolicy;
   readonly reportApprovalProgress: boolean;
+}
+
+/** The props of one MpaTeamAssociation on the custom resource, checked and with defaults applied. */
+export interface AssociationSettings extends CommonAssociationSettings {
   /** What the stack's shared provider is built with: must agree across the stack's associations. */
   readonly provider: ProviderSettings;
+}
+
+/** Fails the synth with a message that names the association. */
+export function associationFailure(scope: IConstruct): (message: string) => never {
+  return message => {
+    throw new Error(`MpaTeamAssociation at '${scope.node.path}': ${message}`);
+  };
 }
 
 /** The region where MPA approval teams are created (MPA User Guide, "Region availability"). */
@@ -27,10 +38,13 @@ export const MPA_TEAM_REGION = 'us-east-1';
  * a value is allowed but unlikely to work. Every message names the prop and the rule.
  */
 export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAssociationProps): AssociationSettings {
-  const fail = (message: string): never => {
-    throw new Error(`MpaTeamAssociation at '${scope.node.path}': ${message}`);
-  };
+  const fail = associationFailure(scope);
+  return { ...resolveCommonSettings(scope, props), provider: resolveProviderSettings(props, fail) };
+}
 
+/** The checks and defaults of the props every engine uses. */
+export function resolveCommonSettings(scope: IConstruct, props: MpaTeamAssociationProps): CommonAssociationSettings {
+  const fail = associationFailure(scope);
   const mpaTeamArn = props.mpaTeamArn;
   checkTeamArn('mpaTeamArn', mpaTeamArn, fail);
   warnIfTeamOutsideMpaRegion(scope, mpaTeamArn);
@@ -63,7 +77,6 @@ export function resolveAssociationSettings(scope: IConstruct, props: MpaTeamAsso
     requesterComment,
     removalPolicy,
     reportApprovalProgress: props.reportApprovalProgress ?? true,
-    provider: resolveProviderSettings(props, fail),
   };
 }
 
@@ -157,9 +170,9 @@ function warnIfTeamOutsideMpaRegion(scope: IConstruct, arn: string): void {
   }
 }
 
-function wholeSeconds(prop: string, duration: Duration, fail: (message: string) => never): number {
+export function wholeSeconds(prop: string, duration: Duration, fail: (message: string) => never): number {
   if (duration.isUnresolved()) {
-    fail(`${prop} must be a concrete duration, not a token: it sizes the provider's waiter at synth time.`);
+    fail(`${prop} must be a concrete duration, not a token: it is checked against CloudFormation's limits at synth time (and sizes the custom resource's waiter).`);
   }
   const seconds = duration.toSeconds({ integral: false });
   if (!Number.isInteger(seconds)) {

@@ -1,14 +1,18 @@
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { guardActionAcrossStacks } from './action-guardrail';
-import { AssociationResourceProperties, ATTRIBUTE, RESOURCE_TYPE } from './handler-contract';
+import { AssociationResourceProperties, ATTRIBUTE, REGISTRY_TYPE, RESOURCE_TYPE, TypeResourceProperties } from './handler-contract';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 import { MpaTeamAssociationChangeAlarm, MpaTeamAssociationChangeAlarmOptions } from './mpa-team-association-change-alarm';
+import { MpaTeamAssociationEngine } from './mpa-team-association-engine';
 import { MpaTeamAssociationProvider } from './mpa-team-association-provider';
-import { checkTeamArn, resolveAssociationSettings } from './mpa-team-association-settings';
+import { associationFailure, checkTeamArn, resolveAssociationSettings } from './mpa-team-association-settings';
+import { IMpaTeamAssociationType, MpaTeamAssociationType } from './mpa-team-association-type';
+import { resolveTypeAssociationSettings } from './type-association-settings';
 
 /**
  * Properties of an `MpaTeamAssociation`.
@@ -53,12 +57,17 @@ export interface MpaTeamAssociationProps {
    * How long one stack operation (create, update, delete) waits for the approvers.
    * When it runs out the stack operation fails, naming the pending approval session.
    *
-   * Between 1 and 55 minutes, in whole seconds, and short enough that
+   * On the custom resource: between 1 and 55 minutes, in whole seconds, and short enough that
    * approvalTimeout + 2 x pollInterval + 2 minutes fits in CloudFormation's one hour
    * for a custom resource. A setting of the stack's shared provider: all associations
    * in one stack must use the same value.
    *
-   * @default Duration.minutes(30)
+   * On the registry type: between 1 minute and 24 hours (an MPA session's lifetime), in whole
+   * seconds, and short enough that approvalTimeout + pollInterval + 2 minutes fits in the type's
+   * `handlerTimeout`. Each association has its own.
+   *
+   * @default - Duration.minutes(30) on the custom resource; on the registry type, 24 hours, or
+   * less where the type's handlerTimeout is shorter
    */
   readonly approvalTimeout?: Duration;
 
@@ -171,6 +180,21 @@ export interface MpaTeamAssociationProps {
    * @default - no alarm
    */
   readonly changeAlarm?: MpaTeamAssociationChangeAlarmOptions;
+
+  /**
+   * What the association runs on: a custom resource backed by the stack's provider (waits up to
+   * 55 minutes), or the registry resource type registered by an `MpaTeamAssociationType` in
+   * another stack (waits up to 24 hours; experimental). The provider's props (`vpc`,
+   * `vpcSubnets`, `securityGroups`, `logEncryptionKey`, `logRetention`, `logRemovalPolicy`) apply
+   * to the custom resource only.
+   *
+   * Switching engines gives the association a new logical id (a resource cannot change its
+   * type): CloudFormation creates the new resource, which takes over the association without
+   * asking the approvers, and deletes the old one, which leaves it in place.
+   *
+   * @default MpaTeamAssociationEngine.customResource()
+   */
+  readonly engine?: MpaTeamAssociationEngine;
 }
 
 /**
@@ -212,11 +236,29 @@ export class MpaTeamAssociation extends Construct {
    */
   public readonly changeAlarm?: MpaTeamAssociationChangeAlarm;
 
-  private readonly provider: MpaTeamAssociationProvider;
+  /** The stack's provider, on the custom resource engine. */
+  private provider?: MpaTeamAssociationProvider;
 
   constructor(scope: Construct, id: string, props: MpaTeamAssociationProps) {
     super(scope, id);
 
+    const type = props.engine?.type;
+    const { resource, callerRole } = type === undefined ? this.onCustomResource(props) : this.onRegistryType(props, type);
+
+    this.attrMpaTeamArn = resource.attrMpaTeamArn;
+    this.attrMpaSessionArn = resource.attrMpaSessionArn;
+
+    if (props.changeAlarm !== undefined) {
+      this.changeAlarm = new MpaTeamAssociationChangeAlarm(this, 'ChangeAlarm', {
+        ...props.changeAlarm,
+        action: props.action,
+        expectedCallerRole: callerRole,
+      });
+    }
+  }
+
+  /** A custom resource of the stack's shared provider (child id `Resource`). */
+  private onCustomResource(props: MpaTeamAssociationProps): EngineResource {
     const settings = resolveAssociationSettings(this, props);
     const provider = MpaTeamAssociationProvider.forAssociation(this, settings);
     this.provider = provider;
@@ -239,17 +281,56 @@ export class MpaTeamAssociation extends Construct {
       serviceTimeout: Duration.seconds(provider.timeouts.serviceTimeoutSeconds),
     });
     resource.node.addDependency(...provider.invocationDependencies);
+    return {
+      resource: {
+        attrMpaTeamArn: resource.getAttString(ATTRIBUTE.MPA_TEAM_ARN),
+        attrMpaSessionArn: resource.getAttString(ATTRIBUTE.MPA_SESSION_ARN),
+      },
+      callerRole: provider.handlerRole,
+    };
+  }
 
-    this.attrMpaTeamArn = resource.getAttString(ATTRIBUTE.MPA_TEAM_ARN);
-    this.attrMpaSessionArn = resource.getAttString(ATTRIBUTE.MPA_SESSION_ARN);
+  /**
+   * A resource of the registry type (child id `TypeResource`: a resource cannot change its type,
+   * so the other engine's resource gets another logical id, and a switch is a create and a delete).
+   */
+  private onRegistryType(props: MpaTeamAssociationProps, type: IMpaTeamAssociationType): EngineResource {
+    const fail = associationFailure(this);
+    const settings = resolveTypeAssociationSettings(this, props, type);
+    guardActionAcrossStacks(this, settings.action);
 
-    if (props.changeAlarm !== undefined) {
-      this.changeAlarm = new MpaTeamAssociationChangeAlarm(this, 'ChangeAlarm', {
-        ...props.changeAlarm,
-        action: props.action,
-        expectedCallerRole: provider.handlerRole,
-      });
+    const stack = Stack.of(this);
+    if (type instanceof MpaTeamAssociationType) {
+      const registration = Stack.of(type);
+      if (registration === stack) {
+        fail(`the MpaTeamAssociationType '${type.node.path}' is in the same stack: a template cannot use a type that the same ` +
+          'deployment registers. Put the MpaTeamAssociationType in a stack of its own, deployed first.');
+      }
+      // In one stage the app orders the deployments; across stages (a pipeline's waves) the pipeline does.
+      if (Stage.of(registration) === Stage.of(stack)) stack.node.addDependency(registration);
     }
+    if (props.changeAlarm !== undefined && type.executionRole === undefined) {
+      fail('changeAlarm needs the type\'s execution role (the caller the alarm expects): give executionRoleArn to ' +
+        'MpaTeamAssociationType.fromTypeAttributes().');
+    }
+
+    const properties: TypeResourceProperties = {
+      Action: settings.action,
+      MpaTeamArn: settings.mpaTeamArn,
+      ...(settings.requesterComment !== undefined ? { RequesterComment: settings.requesterComment } : {}),
+      ApprovalTimeoutSeconds: settings.approvalTimeoutSeconds,
+      PollIntervalSeconds: settings.pollIntervalSeconds,
+      ReportApprovalProgress: settings.reportApprovalProgress,
+    };
+    const resource = new CfnResource(this, 'TypeResource', { type: REGISTRY_TYPE.TYPE_NAME, properties: { ...properties } });
+    resource.applyRemovalPolicy(settings.removalPolicy);
+    return {
+      resource: {
+        attrMpaTeamArn: resource.getAtt(REGISTRY_TYPE.ASSOCIATED_TEAM_ARN).toString(),
+        attrMpaSessionArn: resource.getAtt(REGISTRY_TYPE.MPA_SESSION_ARN).toString(),
+      },
+      callerRole: type.executionRole,
+    };
   }
 
   /**
@@ -267,9 +348,18 @@ export class MpaTeamAssociation extends Construct {
    * `arn:<partition>:mpa:<region>:<account>:approval-team/<name>`
    */
   public grantHandlerAccessToTeamsOf(mpaTeamArn: string): void {
-    checkTeamArn('grantHandlerAccessToTeamsOf(mpaTeamArn)', mpaTeamArn, message => {
-      throw new Error(`MpaTeamAssociation at '${this.node.path}': ${message}`);
-    });
+    const fail: (message: string) => never = associationFailure(this);
+    checkTeamArn('grantHandlerAccessToTeamsOf(mpaTeamArn)', mpaTeamArn, fail);
+    if (this.provider === undefined) {
+      fail('grantHandlerAccessToTeamsOf() applies to the custom resource\'s handler; on the registry type, list the team in ' +
+        'the MpaTeamAssociationType\'s approvalTeamArns.');
+    }
     this.provider.allowTeamsOf(mpaTeamArn);
   }
+}
+
+/** What either engine gives the association. */
+interface EngineResource {
+  readonly resource: { readonly attrMpaTeamArn: string; readonly attrMpaSessionArn: string };
+  readonly callerRole?: iam.IRole;
 }
