@@ -17,6 +17,8 @@ interface Registration {
 
 /** The associations of each app (keyed by the construct tree's root). */
 const registries = new WeakMap<IConstruct, Registration[]>();
+/** The action of each association of a stack, whatever its engine. */
+const stackActions = new WeakMap<Stack, Array<{ readonly association: IConstruct; readonly action: string }>>();
 
 /**
  * Registers an association with its app, and adds a synth-time validation that fails when
@@ -26,6 +28,7 @@ const registries = new WeakMap<IConstruct, Registration[]>();
  */
 export function guardActionAcrossStacks(association: IConstruct, action: string): void {
   const stack = Stack.of(association);
+  guardActionInStack(association, stack, action);
   if (Token.isUnresolved(action)) {
     Annotations.of(association).addWarningV2('cdk-mpa-team-association:actionUnchecked',
       'action is a token, so the synth cannot check that no other association of this app manages the same action in ' +
@@ -54,4 +57,20 @@ export function guardActionAcrossStacks(association: IConstruct, action: string)
         `and region (${stack.region}): an account and region have one association per action, so the two stacks ` +
         'would replace each other\'s team. Manage each action from one stack.'),
   });
+}
+
+/**
+ * Two associations of one action in one stack, on any engines (the custom resource's provider
+ * refuses two of its own first): refused when the second is created.
+ */
+function guardActionInStack(association: IConstruct, stack: Stack, action: string): void {
+  const actions = stackActions.get(stack) ?? [];
+  stackActions.set(stack, actions);
+  const other = Token.isUnresolved(action) ? undefined : actions.find(a => a.action === action);
+  if (other !== undefined) {
+    throw new Error(`MpaTeamAssociation at '${association.node.path}': action ${action} is already managed by ` +
+      `'${other.association.node.path}' in the same stack: an account and region have one association per action. ` +
+      'Manage each action from one MpaTeamAssociation.');
+  }
+  actions.push({ association, action });
 }
