@@ -10,7 +10,6 @@ import { REGISTRY_TYPE } from './handler-contract';
 import { HandlerPermissions } from './handler-permissions';
 import { allowCloudWatchLogsToUseKey } from './log-encryption';
 import { MPA_TEAM_REGION, checkTeamArn } from './mpa-team-association-settings';
-import { nagResourceFinding, suppressNagRules } from './nag-suppressions';
 import { RoleWithManagedPolicy } from './role-with-managed-policy';
 import { typeHandlerPackage } from './type-package';
 
@@ -240,12 +239,6 @@ export class MpaTeamAssociationType extends Resource implements IMpaTeamAssociat
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
     }));
-    suppressNagRules(logRole.permissionsPolicy!, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'The handler writes one log stream per resource, named at run time after the stack and logical id: the grant is '
-        + 'the type\'s own log group and its streams (log-group:<name>:*), nothing else.',
-      appliesTo: [nagResourceFinding(logRole, logGroup.logGroupArn)],
-    }]);
     this.logRole = logRole;
 
     const version = new cloudformation.CfnResourceVersion(this, 'Version', {

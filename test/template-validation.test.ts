@@ -6,9 +6,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { MpaApprovalTeamChangeAlarm, MpaTeamAssociation, MpaTeamAssociationChangeAlarm } from '../src';
+import { MpaApprovalTeamChangeAlarm, MpaTeamAssociation, MpaTeamAssociationChangeAlarm, MpaTeamAssociationEngine, MpaTeamAssociationType } from '../src';
+import { associationOnType, registrationStack } from './construct-helpers/registry-engine';
 import { deploymentWithoutVpc, privateDeployment } from './construct-helpers/deployments';
-import { newApp, newApprovalTeam, newStack, NewStackOptions, TEAM_ARN } from './construct-helpers/stacks';
+import { newApp, newApprovalTeam, newStack, NewStackOptions, STACK_ENV, TEAM_ARN } from './construct-helpers/stacks';
 
 /*
  * aws-cdk-lib validates every template it synthesizes against CloudFormation's resource schemas
@@ -74,6 +75,20 @@ test.each<[string, () => Stack]>([
     const team = newApprovalTeam(stack);
     new MpaApprovalTeamChangeAlarm(stack, 'TeamActivity', { mpaTeamArn: team.attrArn, target: alarmTopic(stack) });
     new MpaTeamAssociation(stack, 'RootCertificateApproval', { mpaTeamArn: team.attrArn });
+    return stack;
+  }],
+  ['the registry type\'s registration stack, with a log key', () => {
+    const stack = newStack({ ...validated, id: 'MpaTypeRegistration' });
+    new MpaTeamAssociationType(stack, 'MpaTeamAssociationType', { logEncryptionKey: new kms.Key(stack, 'LogKey', { enableKeyRotation: true }) });
+    return stack;
+  }],
+  ['a stack with an association on the registry type', () => associationOnType({}, {}, validated).stack],
+  ['a stack with an association on the registry type and its change alarm', () => {
+    const { stack: registration, type } = registrationStack({}, validated);
+    const stack = new Stack(registration.node.scope!, 'Payments', { env: STACK_ENV });
+    new MpaTeamAssociation(stack, 'RootCertificateApproval', {
+      mpaTeamArn: TEAM_ARN, engine: MpaTeamAssociationEngine.registryType(type), changeAlarm: { target: alarmTopic(stack) },
+    });
     return stack;
   }],
 ])('%s: aws-cdk-lib\'s template validation finds nothing', (_case, build) => {
