@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LIMITS, DEFAULTS, REGISTRY_TYPE } from '../src/handler-contract';
+import { associationOnType } from './construct-helpers/registry-engine';
 
 const dir = path.join(__dirname, '..', 'registry-type');
 const schema = JSON.parse(fs.readFileSync(path.join(dir, 'schema.json'), 'utf8'));
@@ -66,4 +67,15 @@ test('.rpdk-config: a RESOURCE of this type, protocol 2.0.0, a Node.js runtime t
     settings: { protocolVersion: '2.0.0' },
   });
   expect(fs.statSync(path.join(dir, '.rpdk-config')).size).toBeLessThan(10 * 1024);
+});
+
+test('what MpaTeamAssociation writes on the registry type is what the schema declares: writable properties, of the schema\'s JSON types', () => {
+  const { template } = associationOnType({ requesterComment: 'Managed by the payments pipeline' });
+  const [resource] = Object.values(template.findResources(REGISTRY_TYPE.TYPE_NAME)) as any[];
+  const jsonType = (value: unknown) => (Number.isInteger(value) ? 'integer' : typeof value);
+  const written = Object.entries(resource.Properties as Record<string, unknown>);
+  expect(written.map(([key, value]) => [key, jsonType(value)])).toEqual(written.map(([key]) => [key, schema.properties[key]?.type]));
+  const readOnly = new Set(schema.readOnlyProperties.map((p: string) => p.replace('/properties/', '')));
+  expect(written.filter(([key]) => readOnly.has(key))).toEqual([]);
+  for (const required of schema.required) expect(resource.Properties).toHaveProperty(required);
 });

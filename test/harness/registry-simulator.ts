@@ -19,6 +19,22 @@ import type { Simulation } from './simulation';
 import type { ProgressEvent, RegistryAction, RegistryCredentials, RegistryHandlerRequest, ResourceModel } from '../../lambda/registry-events';
 import { handler } from '../../lambda/registry-type';
 
+/**
+ * The environment the type's handler runs in when a test calls it in this process, as
+ * CloudFormation's Lambda would run it: the fake's endpoints and the region, and no credentials
+ * of its own (every call is signed with the call's callerCredentials). For setEnvironment().
+ */
+export function registryHandlerEnvironment(sim: Simulation): Record<string, string | undefined> {
+  return {
+    ...sim.fake.environment(),
+    AWS_REGION: sim.region,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+  };
+}
+
 /** The points the documents leave open. */
 export interface RegistryBehaviour {
   /** What a callback's resourceProperties hold: the operation's input again, or the last returned model (what the CLI's `invoke` does). Undocumented. */

@@ -15,6 +15,8 @@ import type { PolicyDocument } from './iam-policy';
 import { evaluateConditions, references, resolve, type ResolutionContext } from './intrinsics';
 import { checkInvariants } from './invariants';
 import type { Simulation } from './simulation';
+import { REGISTRY_TYPE } from '../../src/handler-contract';
+import type { RegistryOperation, RegistrySimulator } from './registry-simulator';
 import { isCustomResource, resourceTypeOf, type ProvisionContext, type Provisioned } from './stack-resources';
 import type { CfnResource, CfnTemplate, StackTemplate } from './synthesized-stack';
 
@@ -77,6 +79,12 @@ export interface StackOptions {
   readonly policyOrder?: { readonly update?: PolicyPosition; readonly rollback?: PolicyPosition };
   /** Values of the template's parameters (others take their defaults). */
   readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * CloudFormation's side of the registry type CdkMpa::PaymentCryptography::MpaTeamAssociation:
+   * a resource of that type is created, updated and deleted through it (its handler protocol).
+   * Without it, such a resource is refused.
+   */
+  readonly registry?: RegistrySimulator;
 }
 
 export interface OperationOptions {
@@ -395,6 +403,11 @@ export class SimulatedStack {
       }, cancel?.afterMs);
       return { physicalId: result.physicalId, attributes: result.data };
     }
+    if (definition.Type === REGISTRY_TYPE.TYPE_NAME) {
+      return this.registryOperation(existing
+        ? { action: 'UPDATE', logicalId, properties: { ...properties, Id: existing.physicalId }, previousProperties: existing.properties }
+        : { action: 'CREATE', logicalId, properties });
+    }
     const type = resourceTypeOf(definition.Type);
     try {
       return existing
@@ -478,6 +491,12 @@ export class SimulatedStack {
           physicalId: before.physicalId,
         });
         this.resources.set(step.logicalId, { ...before, attributes: result.data });
+      } else if (before.definition.Type === REGISTRY_TYPE.TYPE_NAME) {
+        // The previous properties as the desired ones, with the rollback flag.
+        const result = await this.registryOperation({
+          action: 'UPDATE', logicalId: step.logicalId, properties: { ...before.properties, Id: before.physicalId }, previousProperties: step.attempted, rollback: true,
+        });
+        this.resources.set(step.logicalId, { ...before, attributes: result.attributes });
       } else {
         resourceTypeOf(before.definition.Type).update(this.provisionContext(), step.logicalId, before.properties, before);
         this.resources.set(step.logicalId, before);
@@ -517,6 +536,8 @@ export class SimulatedStack {
     try {
       if (isCustomResource(definition.Type)) {
         await this.request(operation, phase, { RequestType: 'Delete', logicalId, type: definition.Type, properties, physicalId });
+      } else if (definition.Type === REGISTRY_TYPE.TYPE_NAME) {
+        await this.registryOperation({ action: 'DELETE', logicalId, properties: { ...properties, Id: physicalId }, rollback: phase.startsWith('rollback') });
       } else {
         resourceTypeOf(definition.Type).delete(this.provisionContext(), { physicalId, attributes: {} });
       }
@@ -583,6 +604,19 @@ export class SimulatedStack {
     });
     if (outcome !== 'SUCCESS') throw new ResourceFailure(reason!, physicalId);
     return { physicalId: physicalId!, data: data ?? {} };
+  }
+
+  /**
+   * One operation on a resource of the registry type, called back until it ends: SUCCESS gives
+   * the primary identifier as the physical id and the model as the attributes (Fn::GetAtt reads
+   * read-only properties); FAILED or a time-out fails the resource with the handler's message.
+   */
+  private async registryOperation(fields: Omit<RegistryOperation, 'stackId'>): Promise<Provisioned> {
+    if (this.options.registry === undefined) throw new ResourceFailure(`${fields.logicalId}: the type ${REGISTRY_TYPE.TYPE_NAME} is not registered (no registry simulator)`);
+    const outcome = await this.options.registry.run({ ...fields, stackId: this.stackId });
+    const model = outcome.final.resourceModel;
+    if (outcome.status !== 'SUCCESS') throw new ResourceFailure(outcome.final.message ?? outcome.status, model?.Id as string | undefined);
+    return { physicalId: String(model?.Id ?? fields.properties.Id), attributes: { ...model } };
   }
 
   private wasCancelled(operation: Operation, logicalId: string): boolean {

@@ -14,7 +14,7 @@ import type { ResourceModel } from '../../lambda/registry-events';
 import type { SessionRecord } from '../fake/fake-control-plane';
 import { ACTION, TEAM_A, TEAM_B, TEAM_X } from '../fixtures/payments-stack';
 import { setEnvironment } from '../fixtures/process-environment';
-import { RegistrySimulator, type RegistryBehaviour, type RegistryOperation, type RegistryOutcome } from '../harness/registry-simulator';
+import { RegistrySimulator, registryHandlerEnvironment, type RegistryBehaviour, type RegistryOperation, type RegistryOutcome } from '../harness/registry-simulator';
 import { useSimulation } from '../harness/stack-test-environment';
 import { forEachWorld } from '../harness/worlds';
 
@@ -22,14 +22,7 @@ const env = useSimulation();
 let restoreEnvironment: () => void;
 beforeAll(() => {
   // The handler runs in this process, as CloudFormation's Lambda would: endpoints and region only, no credentials of its own.
-  restoreEnvironment = setEnvironment({
-    ...env.sim.fake.environment(),
-    AWS_REGION: env.sim.region,
-    AWS_ACCESS_KEY_ID: undefined,
-    AWS_SECRET_ACCESS_KEY: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-  });
+  restoreEnvironment = setEnvironment(registryHandlerEnvironment(env.sim));
 });
 afterAll(() => restoreEnvironment());
 
