@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readZip } from '../construct-helpers/zip-reader';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -32,6 +33,29 @@ const assetDirectories = fs.readdirSync(assembly.directory)
 process.stdout.write(JSON.stringify({ template: assembly.getStackByName('ConsumerStack').template, assetDirectories }));
 `;
 
+/** A consumer app on the registry engine: a registration stack, and a stack that uses the type. */
+const REGISTRY_CONSUMER_APP = `
+const fs = require('fs');
+const { App, Duration, Stack } = require('aws-cdk-lib');
+const { MpaTeamAssociation, MpaTeamAssociationEngine, MpaTeamAssociationType } = require('cdk-mpa-team-association');
+
+const app = new App({ outdir: 'cdk.out.registry' });
+const env = { account: '111122223333', region: 'eu-west-1' };
+const type = new MpaTeamAssociationType(new Stack(app, 'MpaTypeRegistration', { env }), 'MpaTeamAssociationType');
+new MpaTeamAssociation(new Stack(app, 'PaymentsKeys', { env }), 'RootCertificateImportApproval', {
+  mpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/consumer-team',
+  engine: MpaTeamAssociationEngine.registryType(type),
+  approvalTimeout: Duration.hours(20),
+});
+const assembly = app.synth();
+process.stdout.write(JSON.stringify({
+  directory: assembly.directory,
+  registration: assembly.getStackByName('MpaTypeRegistration').template,
+  payments: assembly.getStackByName('PaymentsKeys').template,
+  dependencies: assembly.getStackByName('PaymentsKeys').dependencies.map(d => d.id),
+}));
+`;
+
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 let workDir: string;
@@ -48,6 +72,7 @@ beforeAll(() => {
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', peer), path.join(workDir, 'node_modules', peer), 'dir');
   }
   fs.writeFileSync(path.join(workDir, 'app.js'), CONSUMER_APP);
+  fs.writeFileSync(path.join(workDir, 'registry-app.js'), REGISTRY_CONSUMER_APP);
 
   // The example app's sources, as a user's app holds them, with a user's tsconfig.
   fs.mkdirSync(path.join(workDir, 'example'));
@@ -109,4 +134,24 @@ test('the example app, importing the package by its name, synthesizes both stack
   // The function's code is the asset of that hash: the shipped bundle alone.
   const assetHash = String(handlers[0].Properties.Code.S3Key).replace(/\.zip$/, '');
   expect(fs.readdirSync(path.join(outdir, `asset.${assetHash}`))).toEqual(['index.js']);
+});
+
+test('an app that installs the tarball registers the type in one stack and uses it from another', () => {
+  const output = execFileSync(process.execPath, ['registry-app.js'], {
+    cwd: workDir, env: { ...process.env, CDK_VALIDATION: 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { directory, registration, payments, dependencies } = JSON.parse(output);
+
+  expect(Object.values<any>(payments.Resources).map(r => [r.Type, r.Properties.ApprovalTimeoutSeconds]))
+    .toEqual([['CdkMpa::PaymentCryptography::MpaTeamAssociation', 72_000]]);
+  expect(dependencies).toContain('MpaTypeRegistration');
+
+  // The registered package is the asset the CLI uploads: the installed package's schema, settings and bundle.
+  const [version] = Object.values<any>(registration.Resources).filter(r => r.Type === 'AWS::CloudFormation::ResourceVersion');
+  const key = String(version.Properties.SchemaHandlerPackage).split('/').pop();
+  const entries = readZip(fs.readFileSync(path.resolve(workDir, directory, `asset.${key}`)));
+  expect(entries.map(e => e.name)).toEqual(['.rpdk-config', 'schema.json', 'ResourceProvider.zip']);
+  const installed = path.join(workDir, 'node_modules', 'cdk-mpa-team-association');
+  const [handler] = readZip(entries[2].data);
+  expect(handler.data.equals(fs.readFileSync(path.join(installed, 'assets', 'lambda', 'registry-type', 'index.js')))).toBe(true);
 });

@@ -18,7 +18,7 @@ interface PackedFile {
 let files: PackedFile[];
 
 beforeAll(() => {
-  for (const built of ['lib/index.js', '.jsii', 'assets/lambda/handler/index.js']) {
+  for (const built of ['lib/index.js', '.jsii', 'assets/lambda/handler/index.js', 'assets/lambda/registry-type/index.js']) {
     if (!fs.existsSync(path.join(REPO_ROOT, built))) {
       throw new Error(`${built} does not exist: run \`npx projen compile\` and \`npx projen bundle\` first (\`npx projen test\` does both)`);
     }
@@ -36,10 +36,16 @@ test('holds the compiled library, its types and the jsii assembly', () => {
   ]));
 });
 
-test('holds the bundled handler, and only it, under assets/', () => {
-  expect(paths().filter(p => p.startsWith('assets/'))).toEqual(['assets/lambda/handler/index.js']);
-  const handler = files.find(file => file.path === 'assets/lambda/handler/index.js')!;
-  expect(handler.size).toBe(fs.statSync(path.join(REPO_ROOT, 'assets/lambda/handler/index.js')).size);
+test('holds the two bundled handlers (custom resource, registry type), and only them, under assets/', () => {
+  const bundles = ['assets/lambda/handler/index.js', 'assets/lambda/registry-type/index.js'];
+  expect(paths().filter(p => p.startsWith('assets/')).sort()).toEqual(bundles);
+  for (const bundle of bundles) {
+    expect(files.find(file => file.path === bundle)!.size).toBe(fs.statSync(path.join(REPO_ROOT, bundle)).size);
+  }
+});
+
+test('holds the registry type\'s schema and CloudFormation CLI settings, from which the registration builds its package', () => {
+  expect(paths().filter(p => p.startsWith('registry-type/')).sort()).toEqual(['registry-type/.rpdk-config', 'registry-type/schema.json']);
 });
 
 test.each(['src/', 'lambda/', 'test/', 'demo/', 'bench/', 'examples/', '.ci/', 'projenrc/', 'coverage/', 'test-reports/', 'node_modules/'])(
