@@ -144,14 +144,10 @@ const MAX_SESSION_SECONDS = 43_200;
  * library's maintainers: run the smoke test of the README before relying on it.
  *
  * @example
- * const registration = new Stack(app, 'MpaTypeRegistration', { env });
- * const type = new MpaTeamAssociationType(registration, 'MpaTeamAssociationType');
- *
- * const payments = new Stack(app, 'PaymentsKeys', { env });
- * new MpaTeamAssociation(payments, 'RootCertificateImportApproval', {
- *   mpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-ca-approvers',
- *   engine: MpaTeamAssociationEngine.registryType(type),
- *   approvalTimeout: Duration.hours(20),
+ * // In a stack of its own (here `this`), deployed before the stacks that use the type; once per account and region.
+ * const type = new MpaTeamAssociationType(this, 'MpaTeamAssociationType', {
+ *   // The teams' accounts whose approval teams the handlers may use (us-east-1, where MPA creates teams).
+ *   approvalTeamArns: ['arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-ca-approvers'],
  * });
  */
 export class MpaTeamAssociationType extends Resource implements IMpaTeamAssociationType {
