@@ -27,7 +27,9 @@ export const TYPE_DEADLINE_MARGIN_SECONDS = 120;
  * approvalTimeout up to an MPA session's 24 hours that fits in the type's handler timeout; and
  * none of the provider's props, which would silently do nothing.
  */
-export function resolveTypeAssociationSettings(scope: IConstruct, props: MpaTeamAssociationProps, type: IMpaTeamAssociationType): TypeAssociationSettings {
+export function resolveTypeAssociationSettings(
+  scope: IConstruct, props: MpaTeamAssociationProps, type: IMpaTeamAssociationType,
+): TypeAssociationSettings {
   const fail = associationFailure(scope);
   for (const prop of PROVIDER_PROPS) {
     if (props[prop] !== undefined) {

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- ZIP headers and CRC-32 are bit fields. */
 /**
  * A ZIP archive of stored (uncompressed) entries, written byte for byte the same for the
  * same entries: every entry dated 1980-01-01 00:00 (the earliest DOS date), in the order

@@ -62,6 +62,7 @@ describe('the handler package', () => {
   test('ResourceProvider.zip holds the handler bundle built with the library, as index.js, exporting the entrypoint', () => {
     expect(pkg.handler.map(e => e.name)).toEqual(['index.js']);
     expect(pkg.handler[0].data.equals(fs.readFileSync(BUNDLE))).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle as Lambda loads it (CommonJS)
     expect(typeof require(BUNDLE).handler).toBe('function');
   });
 
@@ -86,7 +87,7 @@ describe('the handler package', () => {
 describe('the registration', () => {
   const { stack } = registrationStack();
   const { template, version } = synthesized(stack);
-  
+
   test('registers the type with its execution role and logging config, once the roles\' policies exist, and makes it the default version', () => {
     expect(version.Properties).toEqual({
       TypeName: TYPE_NAME,
@@ -120,7 +121,8 @@ describe('the registration', () => {
   test('the execution role\'s session covers the CloudFormation CLI\'s 70 s per minute of handler timeout, within IAM\'s 1 to 12 hours', () => {
     const session = (handlerTimeout?: Duration) => resourceOf(Template.fromStack(registrationStack({ handlerTimeout }).stack),
       'AWS::IAM::Role', 'MpaTeamAssociationTypeExecutionRole').Properties.MaxSessionDuration;
-    expect([session(), session(Duration.minutes(300)), session(Duration.minutes(30)), session(Duration.minutes(2))]).toEqual([43_200, 21_000, 3_600, 3_600]);
+    expect([session(), session(Duration.minutes(300)), session(Duration.minutes(30)), session(Duration.minutes(2))])
+      .toEqual([43_200, 21_000, 3_600, 3_600]);
   });
 
   test('the execution policy grants what the handlers call, on the teams of this account in us-east-1 by default, and no logs', () => {

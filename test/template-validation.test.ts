@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { MpaApprovalTeamChangeAlarm, MpaTeamAssociation, MpaTeamAssociationChangeAlarm, MpaTeamAssociationEngine, MpaTeamAssociationType } from '../src';
-import { associationOnType, registrationStack } from './construct-helpers/registry-engine';
 import { deploymentWithoutVpc, privateDeployment } from './construct-helpers/deployments';
+import { associationOnType, registrationStack } from './construct-helpers/registry-engine';
 import { newApp, newApprovalTeam, newStack, NewStackOptions, STACK_ENV, TEAM_ARN } from './construct-helpers/stacks';
 
 /*

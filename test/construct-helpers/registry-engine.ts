@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MpaTeamAssociation, MpaTeamAssociationEngine, MpaTeamAssociationProps, MpaTeamAssociationType, MpaTeamAssociationTypeProps } from '../../src';
 import { newApp, NewAppOptions, STACK_ENV, TEAM_ARN } from './stacks';
+import { MpaTeamAssociation, MpaTeamAssociationEngine, MpaTeamAssociationProps, MpaTeamAssociationType, MpaTeamAssociationTypeProps } from '../../src';
 
 /** The registration stack's construct id, and the type's. */
 export const REGISTRATION_STACK = 'MpaTypeRegistration';
@@ -15,7 +15,9 @@ export function registrationStack(props: MpaTeamAssociationTypeProps = {}, optio
 }
 
 /** A registration stack and a `Payments` stack with one association of TEAM_ARN on the registry type (and `props`). */
-export function associationOnType(props: Partial<MpaTeamAssociationProps> = {}, typeProps: MpaTeamAssociationTypeProps = {}, options: NewAppOptions = {}) {
+export function associationOnType(
+  props: Partial<MpaTeamAssociationProps> = {}, typeProps: MpaTeamAssociationTypeProps = {}, options: NewAppOptions = {},
+) {
   const { stack: registration, type } = registrationStack(typeProps, options);
   const stack = new Stack(registration.node.scope!, 'Payments', { env: STACK_ENV });
   const association = new MpaTeamAssociation(stack, 'RootCertificateApproval', {

@@ -14,11 +14,11 @@ import { isHandlerAsset, type HandlerCodeChoice, type UserFunctions } from './ha
 import type { PolicyDocument } from './iam-policy';
 import { evaluateConditions, references, resolve, type ResolutionContext } from './intrinsics';
 import { checkInvariants } from './invariants';
-import type { Simulation } from './simulation';
-import { REGISTRY_TYPE } from '../../src/handler-contract';
 import type { RegistryOperation, RegistrySimulator } from './registry-simulator';
+import type { Simulation } from './simulation';
 import { isCustomResource, resourceTypeOf, type ProvisionContext, type Provisioned } from './stack-resources';
 import type { CfnResource, CfnTemplate, StackTemplate } from './synthesized-stack';
+import { REGISTRY_TYPE } from '../../src/handler-contract';
 
 export type StackStatus =
   | 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED'

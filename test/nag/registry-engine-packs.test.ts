@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { MpaTeamAssociationType } from '../../src';
 import { acknowledgements, covers, Finding, NAG_MAJORS, NagMajor, runNag } from './nag-runner';
+import { MpaTeamAssociationType } from '../../src';
 import { associationOnType } from '../construct-helpers/registry-engine';
 import { newStack } from '../construct-helpers/stacks';
 
