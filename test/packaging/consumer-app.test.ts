@@ -30,31 +30,44 @@ const assembly = app.synth();
 const assetDirectories = fs.readdirSync(assembly.directory)
   .filter(name => name.startsWith('asset.'))
   .map(name => fs.readdirSync(path.join(assembly.directory, name)).sort());
-process.stdout.write(JSON.stringify({ template: assembly.getStackByName('ConsumerStack').template, assetDirectories }));
-`;
 
-/** A consumer app on the registry engine: a registration stack, and a stack that uses the type. */
-const REGISTRY_CONSUMER_APP = `
-const fs = require('fs');
-const { App, Duration, Stack } = require('aws-cdk-lib');
-const { MpaTeamAssociation, MpaTeamAssociationEngine, MpaTeamAssociationType } = require('cdk-mpa-team-association');
-
-const app = new App({ outdir: 'cdk.out.registry' });
+// A second app, on the registry engine: a registration stack, and a stack that uses the type
+// (in the same process: one more Node.js and aws-cdk-lib start would cost seconds of the test budget).
+const { Duration } = require('aws-cdk-lib');
+const { MpaTeamAssociationEngine, MpaTeamAssociationType } = require('cdk-mpa-team-association');
+const registryApp = new App({ outdir: 'cdk.out.registry' });
 const env = { account: '111122223333', region: 'eu-west-1' };
-const type = new MpaTeamAssociationType(new Stack(app, 'MpaTypeRegistration', { env }), 'MpaTeamAssociationType');
-new MpaTeamAssociation(new Stack(app, 'PaymentsKeys', { env }), 'RootCertificateImportApproval', {
+const type = new MpaTeamAssociationType(new Stack(registryApp, 'MpaTypeRegistration', { env }), 'MpaTeamAssociationType');
+new MpaTeamAssociation(new Stack(registryApp, 'PaymentsKeys', { env }), 'RootCertificateImportApproval', {
   mpaTeamArn: 'arn:aws:mpa:us-east-1:111122223333:approval-team/consumer-team',
   engine: MpaTeamAssociationEngine.registryType(type),
   approvalTimeout: Duration.hours(20),
 });
-const assembly = app.synth();
+const registryAssembly = registryApp.synth();
+
 process.stdout.write(JSON.stringify({
-  directory: assembly.directory,
-  registration: assembly.getStackByName('MpaTypeRegistration').template,
-  payments: assembly.getStackByName('PaymentsKeys').template,
-  dependencies: assembly.getStackByName('PaymentsKeys').dependencies.map(d => d.id),
+  template: assembly.getStackByName('ConsumerStack').template,
+  assetDirectories,
+  registry: {
+    directory: registryAssembly.directory,
+    registration: registryAssembly.getStackByName('MpaTypeRegistration').template,
+    payments: registryAssembly.getStackByName('PaymentsKeys').template,
+    dependencies: registryAssembly.getStackByName('PaymentsKeys').dependencies.map(d => d.id),
+  },
 }));
 `;
+
+/** What the consumer app printed (it runs once, for the tests that read it). */
+let consumerOutput: any;
+function consumerApp(): any {
+  // Without aws-cdk-lib's template validation, which under this app's default flags only prints
+  // (to stderr, not read here) and costs seconds of CPU; template-validation.test.ts runs it on
+  // these stacks. The example app below keeps it, as errors (its cdk.json has the recommended flags).
+  consumerOutput ??= JSON.parse(execFileSync(process.execPath, ['app.js'], {
+    cwd: workDir, env: { ...process.env, CDK_VALIDATION: 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  return consumerOutput;
+}
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
@@ -72,7 +85,6 @@ beforeAll(() => {
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', peer), path.join(workDir, 'node_modules', peer), 'dir');
   }
   fs.writeFileSync(path.join(workDir, 'app.js'), CONSUMER_APP);
-  fs.writeFileSync(path.join(workDir, 'registry-app.js'), REGISTRY_CONSUMER_APP);
 
   // The example app's sources, as a user's app holds them, with a user's tsconfig.
   fs.mkdirSync(path.join(workDir, 'example'));
@@ -89,13 +101,7 @@ afterAll(() => {
 });
 
 test('an app that installs the tarball synthesizes the association with the shipped handler', () => {
-  // Without aws-cdk-lib's template validation, which under this app's default flags only prints
-  // (to stderr, not read here) and costs seconds of CPU; template-validation.test.ts runs it on
-  // this stack. The example app below keeps it, as errors (its cdk.json has the recommended flags).
-  const output = execFileSync(process.execPath, ['app.js'], {
-    cwd: workDir, env: { ...process.env, CDK_VALIDATION: 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { template, assetDirectories } = JSON.parse(output) as { template: any; assetDirectories: string[][] };
+  const { template, assetDirectories } = consumerApp() as { template: any; assetDirectories: string[][] };
 
   const resources = Object.values<any>(template.Resources);
   const associations = resources.filter(r => r.Type === 'Custom::PaymentCryptographyMpaTeamAssociation');
@@ -137,10 +143,7 @@ test('the example app, importing the package by its name, synthesizes both stack
 });
 
 test('an app that installs the tarball registers the type in one stack and uses it from another', () => {
-  const output = execFileSync(process.execPath, ['registry-app.js'], {
-    cwd: workDir, env: { ...process.env, CDK_VALIDATION: 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { directory, registration, payments, dependencies } = JSON.parse(output);
+  const { directory, registration, payments, dependencies } = consumerApp().registry;
 
   expect(Object.values<any>(payments.Resources).map(r => [r.Type, r.Properties.ApprovalTimeoutSeconds]))
     .toEqual([['CdkMpa::PaymentCryptography::MpaTeamAssociation', 72_000]]);
