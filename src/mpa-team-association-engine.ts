@@ -19,7 +19,10 @@ export class MpaTeamAssociationEngine {
    * The registry resource type `CdkMpa::PaymentCryptography::MpaTeamAssociation`, registered by
    * an `MpaTeamAssociationType` in another stack: `approvalTimeout` up to an MPA session's 24 hours.
    *
-   * @experimental run the README's smoke test in your account before relying on it.
+   * Experimental until it has run against a real account: run the README's smoke test in a
+   * non-production account before relying on it.
+   *
+   * @experimental
    * @param type the registration (or `MpaTeamAssociationType.fromTypeAttributes()`)
    */
   public static registryType(type: IMpaTeamAssociationType): MpaTeamAssociationEngine {

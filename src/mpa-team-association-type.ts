@@ -140,8 +140,8 @@ const MAX_SESSION_SECONDS = 43_200;
  * CloudFormation's registry for this type and account only), its log group and log role, the
  * type version (`AWS::CloudFormation::ResourceVersion`) and makes it the default version.
  *
- * @experimental The registry engine has not yet been run against a real account by this
- * library's maintainers: run the smoke test of the README before relying on it.
+ * Experimental: the registry engine has not yet been run against a real account by this
+ * library's maintainers. Run the README's smoke test before relying on it.
  *
  * @example
  * // In a stack of its own (here `this`), deployed before the stacks that use the type; once per account and region.
@@ -149,6 +149,8 @@ const MAX_SESSION_SECONDS = 43_200;
  *   // The teams' accounts whose approval teams the handlers may use (us-east-1, where MPA creates teams).
  *   approvalTeamArns: ['arn:aws:mpa:us-east-1:111122223333:approval-team/payments-root-ca-approvers'],
  * });
+ *
+ * @experimental
  */
 export class MpaTeamAssociationType extends Resource implements IMpaTeamAssociationType {
   /**
