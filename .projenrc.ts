@@ -4,7 +4,7 @@ import { awscdk, javascript } from 'projen';
  * The AWS SDK for JavaScript version the handler is built against. The npm
  * registry this project builds from serves only this version of the Payment
  * Cryptography client, which lacks the MPA operations: see
- * lambda/payment-cryptography-mpa-commands.ts.
+ * lambda/aws/payment-cryptography-mpa-commands.ts.
  */
 const AWS_SDK_VERSION = '3.882.0';
 
@@ -64,7 +64,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'aws-cdk-lib@2.276.0',
     `@aws-sdk/client-payment-cryptography@${AWS_SDK_VERSION}`,
-    // The ownership records live in SSM Parameter Store (lambda/ownership-record.ts).
+    // The ownership records live in SSM Parameter Store (lambda/core/ownership-record.ts).
     `@aws-sdk/client-ssm@${AWS_SDK_VERSION}`,
     // The registry type's handler sends its log lines to the type's log group (lambda/aws/provider-log.ts).
     `@aws-sdk/client-cloudwatch-logs@${AWS_SDK_VERSION}`,
@@ -86,7 +86,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     'esbuild',
     'cdk-nag@^3.0.2',
-    // The rule packs are run under both cdk-nag majors (test/nag/).
+    // The rule packs are run under both cdk-nag majors (test/compliance/).
     'cdk-nag-v2@npm:cdk-nag@^2.38.2',
     // npm run mutation (9.x runs on Node 20; 10.x needs Node 22).
     '@stryker-mutator/core@^9.6.1',
@@ -153,14 +153,14 @@ project.gitignore.addPatterns('/test/cdk.out', '/test/cdk-integ.out.*');
 // Lambda runtime's SDK is a different version and lacks the MPA operations.
 // Warnings that break a bundle at run time (dynamic require/import) fail the build.
 // ---------------------------------------------------------------------------
-project.bundler.addBundle('lambda/handler.ts', {
+project.bundler.addBundle('lambda/custom-resource/handler.ts', {
   platform: 'node',
   target: 'node22',
   externals: [],
   minify: true,
   sourcemap: false,
   // The metafile (for bundle analysis) is written beside the asset directory, not in it
-  // (see esbuildArgs): files in assets/lambda/handler/ are the Lambda's code and its asset hash.
+  // (see esbuildArgs): files in assets/lambda/custom-resource/handler/ are the Lambda's code and its asset hash.
   metafile: false,
   // ES modules first: they tree-shake, and one copy of each package is bundled
   // instead of both its CommonJS and ES builds.
@@ -172,17 +172,17 @@ project.bundler.addBundle('lambda/handler.ts', {
     '--log-override:unsupported-require-call': 'error',
     '--log-override:indirect-require': 'error',
     '--legal-comments': 'none',
-    '--metafile': 'assets/lambda/handler.meta.json',
-    // Lambda passes credentials in environment variables: see lambda/lambda-credentials.ts.
-    '--alias:@aws-sdk/credential-provider-node': './lambda/lambda-credentials.ts',
+    '--metafile': 'assets/lambda/custom-resource/handler.meta.json',
+    // Lambda passes credentials in environment variables: see lambda/aws/lambda-credentials.ts.
+    '--alias:@aws-sdk/credential-provider-node': './lambda/aws/lambda-credentials.ts',
   },
 });
 
-// The registry type's handler (lambda/registry-type.ts): its own bundle, shipped in the package,
+// The registry type's handler (lambda/registry-type/handler.ts): its own bundle, shipped in the package,
 // which MpaTeamAssociationType zips at synth into the package CloudFormation registers
-// (src/type-package.ts). Node.js 20 syntax: nodejs20.x is the runtime the registry is known to
+// (src/engines/registry-type/type-package.ts). Node.js 20 syntax: nodejs20.x is the runtime the registry is known to
 // accept (the CloudFormation CLI's TypeScript plugin generates it); the same settings otherwise.
-project.bundler.addBundle('lambda/registry-type.ts', {
+project.bundler.addBundle('lambda/registry-type/handler.ts', {
   platform: 'node',
   target: 'node20',
   externals: [],
@@ -197,8 +197,8 @@ project.bundler.addBundle('lambda/registry-type.ts', {
     '--log-override:unsupported-require-call': 'error',
     '--log-override:indirect-require': 'error',
     '--legal-comments': 'none',
-    '--metafile': 'assets/lambda/registry-type.meta.json',
-    '--alias:@aws-sdk/credential-provider-node': './lambda/lambda-credentials.ts',
+    '--metafile': 'assets/lambda/registry-type/handler.meta.json',
+    '--alias:@aws-sdk/credential-provider-node': './lambda/aws/lambda-credentials.ts',
   },
 });
 

@@ -3,14 +3,14 @@
 
 /** The unit suites of those files: pure functions, no fake control plane, no harness. */
 const UNIT_SUITES = [
-  'change-table',
-  'change-view',
-  'resource-properties',
-  'service-errors',
-  'ownership-record',
-  'claim-lock',
-  'provider-request',
-  'registry-request',
+  'core/change-table',
+  'core/change-view',
+  'core/resource-properties',
+  'aws/service-errors',
+  'core/ownership-record',
+  'core/claim-lock',
+  'custom-resource/provider-request',
+  'registry-type/registry-request',
 ].map(name => `<rootDir>/test/lambda/${name}.test.ts`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -20,17 +20,17 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: [
     // The state table and the facts it derives from one observation.
-    'lambda/change-table.ts',
-    'lambda/change-view.ts',
+    'lambda/core/change-table.ts',
+    'lambda/core/change-view.ts',
     // Input: the resource properties, and the ownership record read leniently.
-    'lambda/resource-properties.ts',
-    'lambda/ownership-record.ts',
+    'lambda/core/resource-properties.ts',
+    'lambda/core/ownership-record.ts',
     // Who holds the action's claim lock, and what a claimant makes of it.
-    'lambda/claim-lock.ts',
+    'lambda/core/claim-lock.ts',
     // How the registry type's handler request becomes a change, and what travels between its calls.
-    'lambda/registry-request.ts',
+    'lambda/registry-type/registry-request.ts',
     // Which errors are transient, and the reasons permanent ones give.
-    'lambda/service-errors.ts',
+    'lambda/aws/service-errors.ts',
   ],
   jest: {
     projectType: 'custom',

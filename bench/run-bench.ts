@@ -13,7 +13,7 @@ import { renderTable, type Row } from './stats';
 import { prepareSynthApp, synthRows } from './synth-time';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const ASSET_FILE = path.join(REPO_ROOT, 'assets', 'lambda', 'handler', 'index.js');
+const ASSET_FILE = path.join(REPO_ROOT, 'assets', 'lambda', 'custom-resource', 'handler', 'index.js');
 
 function intFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name]);

@@ -30,7 +30,7 @@ if (kind === 'construct') {
 } else if (kind === 'baseline') {
   new mod.Topic(stack, 'Topic');
 } else {
-  const code = mod.lambda.Code.fromAsset(path.join(__dirname, 'assets', 'lambda', 'handler'));
+  const code = mod.lambda.Code.fromAsset(path.join(__dirname, 'assets', 'lambda', 'custom-resource', 'handler'));
   const fn = (id, entry) => new mod.lambda.Function(stack, id, { code, handler: 'index.' + entry, runtime: mod.lambda.Runtime.NODEJS_22_X });
   const provider = new mod.cr.Provider(stack, 'Provider', {
     onEventHandler: fn('OnEvent', 'onEvent'),
@@ -60,7 +60,7 @@ interface SynthSample {
 /**
  * Lays out `<workDir>` like the published package: lib/ (the construct sources,
  * transpiled by esbuild from src/ in this run, so never stale) and
- * assets/lambda/handler/index.js (the .npmignore leaves the metafile out).
+ * assets/lambda/custom-resource/handler/index.js (the .npmignore leaves the metafile out).
  * It sits inside the repository so that aws-cdk-lib resolves from its node_modules.
  */
 export async function prepareSynthApp(repoRoot: string, workDir: string, assetFile: string): Promise<string> {
@@ -68,14 +68,15 @@ export async function prepareSynthApp(repoRoot: string, workDir: string, assetFi
   const esbuild = require('esbuild') as typeof import('esbuild');
   const srcDir = path.join(repoRoot, 'src');
   await esbuild.build({
-    entryPoints: fs.readdirSync(srcDir).filter(f => f.endsWith('.ts')).map(f => path.join(srcDir, f)),
+    entryPoints: (fs.readdirSync(srcDir, { recursive: true }) as string[]).filter(f => f.endsWith('.ts')).map(f => path.join(srcDir, f)),
+    outbase: srcDir,
     outdir: path.join(workDir, 'lib'),
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     logLevel: 'error',
   });
-  const assetDir = path.join(workDir, 'assets', 'lambda', 'handler');
+  const assetDir = path.join(workDir, 'assets', 'lambda', 'custom-resource', 'handler');
   fs.mkdirSync(assetDir, { recursive: true });
   fs.copyFileSync(assetFile, path.join(assetDir, 'index.js'));
   const script = path.join(workDir, 'synth-app.js');

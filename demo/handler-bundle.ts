@@ -11,10 +11,10 @@ import * as path from 'node:path';
 
 export const REPO_ROOT = path.join(__dirname, '..');
 /** The projen task that bundles the handler (`npx projen bundle` spawns it). */
-export const BUNDLE_TASK = 'bundle:lambda/handler';
+export const BUNDLE_TASK = 'bundle:lambda/custom-resource/handler';
 
 export interface BundleResult {
-  /** The asset, `assets/lambda/handler/index.js`. */
+  /** The asset, `assets/lambda/custom-resource/handler/index.js`. */
   readonly file: string;
   /** Whether this run wrote a new asset (false: the one on disk was already this build). */
   readonly rewritten: boolean;

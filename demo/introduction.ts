@@ -51,7 +51,7 @@ export function introduction(facts: IntroductionFacts): string[] {
     ...item('CloudFormation, Lambda and Step Functions: local stand-ins that deploy the template and run its functions (test/harness/).'),
     '',
     ...paragraph('Real: the construct from src/, synthesized by aws-cdk-lib into a CloudFormation template; the handler (the custom '
-      + 'resource\'s Lambda code) as the package ships it (assets/lambda/handler/index.js, built just now); aws-cdk-lib\'s own '
+      + 'resource\'s Lambda code) as the package ships it (assets/lambda/custom-resource/handler/index.js, built just now); aws-cdk-lib\'s own '
       + 'custom-resource Provider framework, which calls the handler, then calls it again at every check while it waits.'),
     '',
     'Words used below',

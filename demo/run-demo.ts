@@ -16,7 +16,7 @@ import { introduction, opening } from './introduction';
 import { STEPS, type DemoStep, type Memory, type Observed, type SessionOutcome, type Templates } from './scenario';
 import { handlerReason, renderTimeline } from './timeline';
 import { clock, count, sessionId, wrap } from './words';
-import { parseRecord, recordName } from '../lambda/ownership-record';
+import { parseRecord, recordName } from '../lambda/core/ownership-record';
 import { Simulation } from '../test/harness/simulation';
 import { SimulatedStack } from '../test/harness/stack-simulator';
 

@@ -98,7 +98,7 @@ export const OWNERSHIP_RECORD_PATH = '/cdk-mpa-team-association';
 /**
  * The registry resource type that serves the same association for approvals that
  * take longer than a custom resource may wait (an hour): its name, its extra
- * read-only properties and its limits. The handler (lambda/registry-type.ts) and
+ * read-only properties and its limits. The handler (lambda/registry-type/handler.ts) and
  * the type's schema use them.
  */
 export const REGISTRY_TYPE = {

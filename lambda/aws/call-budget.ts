@@ -1,6 +1,6 @@
-import type { Clock } from '../clock';
-import { log } from '../log';
-import { errorName, isTransient } from '../service-errors';
+import { errorName, isTransient } from './service-errors';
+import type { Clock } from '../core/clock';
+import { log } from '../core/log';
 
 /**
  * One deadline per invocation, bounding every call to AWS, its retries and the

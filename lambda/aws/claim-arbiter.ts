@@ -5,12 +5,12 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { sameResource, type ChangeRequest } from '../change-request';
-import { clockProbeName, judge, LOCK_LEASE_MS, lockName, parseHolder, serializeHolder, takeoverName, type LockHolder } from '../claim-lock';
-import { log } from '../log';
-import { errorName } from '../service-errors';
 import type { CallBudget } from './call-budget';
 import { storeFailure } from './ownership-store';
+import { errorName } from './service-errors';
+import { sameResource, type ChangeRequest } from '../core/change-request';
+import { clockProbeName, judge, LOCK_LEASE_MS, lockName, parseHolder, serializeHolder, takeoverName, type LockHolder } from '../core/claim-lock';
+import { log } from '../core/log';
 
 export type Arbitration =
   /** This request holds the action's claim lock: it may read the association and call. */

@@ -1,6 +1,5 @@
 import type { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
-import type { ObservedAssociation } from '../change-view';
-import type { MutatingOperation } from '../ownership-record';
+import type { CallBudget } from './call-budget';
 import {
   AssociateMpaTeamCommand,
   DisassociateMpaTeamCommand,
@@ -8,9 +7,10 @@ import {
   sendMpaCommand,
   type MpaTeamAssociation,
   type MpaTeamAssociationCommandOutput,
-} from '../payment-cryptography-mpa-commands';
-import { isConflict, isResourceNotFound, isTransient, permanentFailure } from '../service-errors';
-import type { CallBudget } from './call-budget';
+} from './payment-cryptography-mpa-commands';
+import { isConflict, isResourceNotFound, isTransient, permanentFailure } from './service-errors';
+import type { ObservedAssociation } from '../core/change-view';
+import type { MutatingOperation } from '../core/ownership-record';
 
 /** What a mutating call came back with. */
 export type CallAnswer =

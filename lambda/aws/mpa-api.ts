@@ -2,8 +2,8 @@ import type { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptogr
 import { partition } from '@aws-sdk/util-endpoints';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SessionDetail, TeamStatus } from '../change-view';
 import type { CallBudget } from './call-budget';
+import type { SessionDetail, TeamStatus } from '../core/change-view';
 
 /**
  * MPA's REST API (restJson1, signing name `mpa`): GetSession, CancelSession and

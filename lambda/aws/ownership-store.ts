@@ -5,10 +5,10 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { ResourceIdentity } from '../change-request';
-import { actionPath, parseRecord, recordName, serializeRecord, type ManagerRecord } from '../ownership-record';
-import { AssociationFailure, errorMessage, errorName, isTransient } from '../service-errors';
 import type { CallBudget } from './call-budget';
+import { AssociationFailure, errorMessage, errorName, isTransient } from './service-errors';
+import type { ResourceIdentity } from '../core/change-request';
+import { actionPath, parseRecord, recordName, serializeRecord, type ManagerRecord } from '../core/ownership-record';
 
 /**
  * The ownership records in SSM Parameter Store (String parameters, standard

@@ -1,8 +1,8 @@
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { Clock } from '../clock';
-import type { RegistryCredentials } from '../registry-events';
-import { errorName } from '../service-errors';
 import type { CallBudget } from './call-budget';
+import { errorName } from './service-errors';
+import type { Clock } from '../core/clock';
+import type { RegistryCredentials } from '../registry-type/registry-events';
 
 /** Streams this container has created or found: the next call writes to them at once. */
 const CREATED_STREAMS = new Set<string>();

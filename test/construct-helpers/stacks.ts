@@ -30,7 +30,7 @@ export interface NewAppOptions {
    * Run aws-cdk-lib's built-in CloudFormation template validation when the app synthesizes.
    * Off unless a test is about it: it loads a WebAssembly validator that costs seconds of CPU in
    * every test file, and without the `@aws-cdk/core:validateAgainstDefaultRules` flag (a new app
-   * has it) it only prints what it finds. `test/template-validation.test.ts` runs it, as errors,
+   * has it) it only prints what it finds. `test/compliance/template-validation.test.ts` runs it, as errors,
    * on every kind of stack these tests build.
    * @default false
    */

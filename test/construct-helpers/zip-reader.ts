@@ -15,7 +15,7 @@ export interface ReadEntry {
  * Reads a ZIP archive the way an unzipper does (APPNOTE.TXT): from the end of central directory
  * record, through the central directory, to each local header and its data; checks that both
  * headers agree and each entry's CRC-32 (node:zlib's, not the writer's). Independent of
- * src/zip-archive.ts on purpose: it is what tests check that writer against.
+ * src/engines/registry-type/zip-archive.ts on purpose: it is what tests check that writer against.
  */
 export function readZip(archive: Buffer): ReadEntry[] {
   const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));

@@ -12,7 +12,7 @@ import {
 } from './wire-test-clients';
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
-} from '../../lambda/payment-cryptography-mpa-commands';
+} from '../../lambda/aws/payment-cryptography-mpa-commands';
 
 const HANDLER_ROLE = 'arn:aws:sts::123456789012:assumed-role/MpaTeamAssociationHandlerRole/handler';
 const RECORD = '/cdk-mpa-team-association/IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE/Stack/abc/Association';

@@ -8,7 +8,7 @@ import { FakeControlPlane, sigV4ShapedHeaders } from './fake-control-plane';
 import {
   ACTION, callControlPlane, cancelSession, getApprovalTeam, getSession, paymentCryptographyClient, rejection, TEAM_A, TEAM_B,
 } from './wire-test-clients';
-import { AssociateMpaTeamCommand, sendMpaCommand } from '../../lambda/payment-cryptography-mpa-commands';
+import { AssociateMpaTeamCommand, sendMpaCommand } from '../../lambda/aws/payment-cryptography-mpa-commands';
 
 const HANDLER_ROLE = 'arn:aws:sts::123456789012:assumed-role/MpaTeamAssociationHandlerRole/handler';
 

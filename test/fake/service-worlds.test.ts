@@ -10,7 +10,7 @@ import {
 } from './wire-test-clients';
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
-} from '../../lambda/payment-cryptography-mpa-commands';
+} from '../../lambda/aws/payment-cryptography-mpa-commands';
 
 let fake: FakeControlPlane;
 let client: PaymentCryptographyClient;

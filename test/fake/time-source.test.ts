@@ -8,7 +8,7 @@ import { FakeControlPlane, HANG_CAP_MS, type TimeSource } from './fake-control-p
 import { ACTION, callControlPlane, paymentCryptographyClient, rejection, TEAM_A } from './wire-test-clients';
 import {
   AssociateMpaTeamCommand, DisassociateMpaTeamCommand, GetMpaTeamAssociationCommand, sendMpaCommand,
-} from '../../lambda/payment-cryptography-mpa-commands';
+} from '../../lambda/aws/payment-cryptography-mpa-commands';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 

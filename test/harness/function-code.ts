@@ -1,11 +1,11 @@
 import { IsolatedModules, type LoadedFile } from './isolated-module';
 import type { TimerFunctions } from './virtual-timers';
-import type { InvocationContext } from '../../lambda/clock';
+import type { InvocationContext } from '../../lambda/core/clock';
 
 /** A Lambda entry point: `exports.<name>` of the function's handler module. */
 export type LambdaHandler = (event: any, context: LambdaContext) => unknown;
 
-/** The context a Lambda invocation gets, plus the simulation's clock (see lambda/clock.ts). */
+/** The context a Lambda invocation gets, plus the simulation's clock (see lambda/core/clock.ts). */
 export interface LambdaContext extends InvocationContext {
   readonly functionName: string;
   readonly functionVersion: string;
@@ -32,7 +32,7 @@ export interface LoadedEntryPoint {
 
 /** A function's code: what Lambda loads when it starts a sandbox. */
 export interface FunctionCode {
-  /** For records and error messages, e.g. `lambda/handler.ts#onEvent`. */
+  /** For records and error messages, e.g. `lambda/custom-resource/handler.ts#onEvent`. */
   readonly description: string;
   load(sandbox: Sandbox): LoadedEntryPoint;
 }

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import './install-request-tagging';
 import { isolatedCode, moduleCode, type FunctionCode, type LambdaHandler } from './function-code';
-import * as handlerModule from '../../lambda/handler';
+import * as handlerModule from '../../lambda/custom-resource/handler';
 
 /** Where `npx projen bundle` writes the handler asset that the construct deploys. */
-export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'lambda', 'handler');
+export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'lambda', 'custom-resource', 'handler');
 
 /**
  * Which code runs as the construct's handler functions: the TypeScript sources
@@ -21,7 +21,7 @@ export interface UserFunctions {
   readonly isComplete: LambdaHandler;
 }
 
-/** The handler sources' entry points (lambda/handler.ts, loaded by jest once per test file). */
+/** The handler sources' entry points (lambda/custom-resource/handler.ts, loaded by jest once per test file). */
 export const HANDLER_SOURCES: UserFunctions = {
   onEvent: handlerModule.onEvent as LambdaHandler,
   isComplete: handlerModule.isComplete as LambdaHandler,
@@ -31,7 +31,7 @@ export const HANDLER_SOURCES: UserFunctions = {
 export function handlerCode(choice: HandlerCodeChoice | UserFunctions, entryPoint: 'onEvent' | 'isComplete',
   assetDirectory: string = HANDLER_ASSET_DIR): FunctionCode {
   if (typeof choice === 'object') return moduleCode(choice[entryPoint], `test-provided ${entryPoint}`);
-  if (choice === 'source') return moduleCode(HANDLER_SOURCES[entryPoint], `lambda/handler.ts#${entryPoint}`);
+  if (choice === 'source') return moduleCode(HANDLER_SOURCES[entryPoint], `lambda/custom-resource/handler.ts#${entryPoint}`);
   const file = path.join(assetDirectory, 'index.js');
   if (!fs.existsSync(file)) {
     throw new Error(`The bundled handler ${file} does not exist: run \`npx projen bundle\` first.`);

@@ -7,7 +7,7 @@ import { isolatedCode, moduleCode, type LambdaContext, type LambdaHandler } from
 import { HANDLER_ASSET_DIR } from './handler-code';
 import { SIMULATION_TAG_HEADER } from './request-tagging';
 import { useSimulation } from './stack-test-environment';
-import { GetMpaTeamAssociationCommand, sendMpaCommand } from '../../lambda/payment-cryptography-mpa-commands';
+import { GetMpaTeamAssociationCommand, sendMpaCommand } from '../../lambda/aws/payment-cryptography-mpa-commands';
 
 const env = useSimulation();
 

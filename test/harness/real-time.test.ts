@@ -8,8 +8,8 @@ import type { LambdaContext } from './function-code';
 import { moduleCode } from './function-code';
 import { FAKE_CREDENTIALS } from './simulation';
 import { useSimulation } from './stack-test-environment';
-import { systemClock } from '../../lambda/clock';
-import { GetMpaTeamAssociationCommand, sendMpaCommand } from '../../lambda/payment-cryptography-mpa-commands';
+import { GetMpaTeamAssociationCommand, sendMpaCommand } from '../../lambda/aws/payment-cryptography-mpa-commands';
+import { systemClock } from '../../lambda/core/clock';
 
 const env = useSimulation({ time: 'real' });
 

@@ -16,8 +16,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Simulation } from './simulation';
-import type { ProgressEvent, RegistryAction, RegistryCredentials, RegistryHandlerRequest, ResourceModel } from '../../lambda/registry-events';
-import { handler } from '../../lambda/registry-type';
+import { handler } from '../../lambda/registry-type/handler';
+import type { ProgressEvent, RegistryAction, RegistryCredentials, RegistryHandlerRequest, ResourceModel } from '../../lambda/registry-type/registry-events';
 
 /**
  * The environment the type's handler runs in when a test calls it in this process, as

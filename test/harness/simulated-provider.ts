@@ -8,9 +8,9 @@ import type { InvocationRecord } from './lambda-stand-in';
 import { providerFrameworkCode } from './provider-framework-runtime';
 import type { CloudFormationResponseBody, RecordedResponse } from './response-url-stand-in';
 import { waiterDefinitionString } from './waiter-definition';
-import { deriveProviderTimeouts } from '../../src/provider-timeouts';
+import { deriveProviderTimeouts } from '../../src/engines/custom-resource/provider-timeouts';
 
-/** A provider as the construct builds it (src/mpa-team-association-provider.ts), without synthesizing a stack. */
+/** A provider as the construct builds it (src/engines/custom-resource/mpa-team-association-provider.ts), without synthesizing a stack. */
 export interface ProviderSettings {
   /** Prefix of its function names. @default `Provider<n>` */
   readonly name?: string;

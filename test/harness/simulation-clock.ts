@@ -1,4 +1,4 @@
-import type { Clock } from '../../lambda/clock';
+import type { Clock } from '../../lambda/core/clock';
 
 /** A timer that can be called off before it fires. */
 export interface Cancellable {

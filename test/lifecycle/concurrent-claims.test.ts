@@ -8,8 +8,8 @@
  * are scripted faults of the SSM fake.
  */
 import { createdPayments as created, historySince, markHistory, reasonOf } from './observations';
-import { lockName, serializeHolder } from '../../lambda/claim-lock';
-import { parseRecord, type ManagerRecord } from '../../lambda/ownership-record';
+import { lockName, serializeHolder } from '../../lambda/core/claim-lock';
+import { parseRecord, type ManagerRecord } from '../../lambda/core/ownership-record';
 import { ACTION, TEAM_A, TEAM_B, paymentsTemplate } from '../fixtures/payments-stack';
 import { approversWho } from '../harness/approvers';
 import { concurrently } from '../harness/concurrent-operations';

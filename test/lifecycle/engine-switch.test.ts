@@ -8,7 +8,7 @@
  * afterwards still removes the association, through the engine that holds it now.
  */
 import { historySince, markHistory } from './observations';
-import { parseRecord, type ManagerRecord } from '../../lambda/ownership-record';
+import { parseRecord, type ManagerRecord } from '../../lambda/core/ownership-record';
 import { paymentsTemplate, TEAM_A, type PaymentsVersion } from '../fixtures/payments-stack';
 import { setEnvironment } from '../fixtures/process-environment';
 import { approversWho } from '../harness/approvers';

@@ -9,7 +9,7 @@
  * effect after the claim is never quiet.
  */
 import { historySince, markHistory, reasonOf, createdPayments as created, type HistoryMark } from './observations';
-import { parseRecord, recordName, serializeRecord, type ManagerRecord } from '../../lambda/ownership-record';
+import { parseRecord, recordName, serializeRecord, type ManagerRecord } from '../../lambda/core/ownership-record';
 import type { SessionRecord } from '../fake/fake-control-plane';
 import { seededRandom } from '../fake/seeded-random';
 import { worldName } from '../fake/service-worlds';

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { historySince, markHistory } from './observations';
-import { parseRecord, type ManagerRecord } from '../../lambda/ownership-record';
-import type { ResourceModel } from '../../lambda/registry-events';
+import { parseRecord, type ManagerRecord } from '../../lambda/core/ownership-record';
+import type { ResourceModel } from '../../lambda/registry-type/registry-events';
 import type { SessionRecord } from '../fake/fake-control-plane';
 import { ACTION, TEAM_A, TEAM_B, TEAM_X } from '../fixtures/payments-stack';
 import { setEnvironment } from '../fixtures/process-environment';

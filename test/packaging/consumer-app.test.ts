@@ -156,5 +156,5 @@ test('an app that installs the tarball registers the type in one stack and uses 
   expect(entries.map(e => e.name)).toEqual(['.rpdk-config', 'schema.json', 'ResourceProvider.zip']);
   const installed = path.join(workDir, 'node_modules', 'cdk-mpa-team-association');
   const [handler] = readZip(entries[2].data);
-  expect(handler.data.equals(fs.readFileSync(path.join(installed, 'assets', 'lambda', 'registry-type', 'index.js')))).toBe(true);
+  expect(handler.data.equals(fs.readFileSync(path.join(installed, 'assets', 'lambda', 'registry-type', 'handler', 'index.js')))).toBe(true);
 });

@@ -18,7 +18,7 @@ interface PackedFile {
 let files: PackedFile[];
 
 beforeAll(() => {
-  for (const built of ['lib/index.js', '.jsii', 'assets/lambda/handler/index.js', 'assets/lambda/registry-type/index.js']) {
+  for (const built of ['lib/index.js', '.jsii', 'assets/lambda/custom-resource/handler/index.js', 'assets/lambda/registry-type/handler/index.js']) {
     if (!fs.existsSync(path.join(REPO_ROOT, built))) {
       throw new Error(`${built} does not exist: run \`npx projen compile\` and \`npx projen bundle\` first (\`npx projen test\` does both)`);
     }
@@ -32,12 +32,12 @@ const paths = () => files.map(file => file.path);
 test('holds the compiled library, its types and the jsii assembly', () => {
   expect(paths()).toEqual(expect.arrayContaining([
     'package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
-    'lib/mpa-team-association.js', 'lib/mpa-team-association-provider.js',
+    'lib/association/mpa-team-association.js', 'lib/engines/custom-resource/mpa-team-association-provider.js',
   ]));
 });
 
 test('holds the two bundled handlers (custom resource, registry type), and only them, under assets/', () => {
-  const bundles = ['assets/lambda/handler/index.js', 'assets/lambda/registry-type/index.js'];
+  const bundles = ['assets/lambda/custom-resource/handler/index.js', 'assets/lambda/registry-type/handler/index.js'];
   expect(paths().filter(p => p.startsWith('assets/')).sort()).toEqual(bundles);
   for (const bundle of bundles) {
     expect(files.find(file => file.path === bundle)!.size).toBe(fs.statSync(path.join(REPO_ROOT, bundle)).size);

@@ -4,7 +4,7 @@
  * that clock. Nothing here waits in real time.
  */
 import { BudgetExhaustedError, CallBudget } from '../../../lambda/aws/call-budget';
-import { isTransient } from '../../../lambda/service-errors';
+import { isTransient } from '../../../lambda/aws/service-errors';
 import { VirtualClock } from '../../harness/virtual-clock';
 
 const START = Date.UTC(2030, 0, 1);

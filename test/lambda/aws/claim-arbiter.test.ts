@@ -5,9 +5,9 @@
  */
 import { CallBudget } from '../../../lambda/aws/call-budget';
 import { ClaimArbiter } from '../../../lambda/aws/claim-arbiter';
-import type { ChangeRequest } from '../../../lambda/change-request';
-import { LOCK_LEASE_MS, lockName, parseHolder, serializeHolder, takeoverName } from '../../../lambda/claim-lock';
-import { systemClock } from '../../../lambda/clock';
+import type { ChangeRequest } from '../../../lambda/core/change-request';
+import { LOCK_LEASE_MS, lockName, parseHolder, serializeHolder, takeoverName } from '../../../lambda/core/claim-lock';
+import { systemClock } from '../../../lambda/core/clock';
 import { FakeControlPlane } from '../../fake/fake-control-plane';
 import { ssmClient } from '../../fake/wire-test-clients';
 import { ACTION, OTHER_STACK, TEAM_A, TEAM_B, request } from '../../fixtures/change-views';

@@ -17,9 +17,9 @@ import { CallBudget } from '../../../lambda/aws/call-budget';
 import { ControlPlane } from '../../../lambda/aws/control-plane';
 import { MpaApi } from '../../../lambda/aws/mpa-api';
 import { OwnershipStore } from '../../../lambda/aws/ownership-store';
-import { systemClock } from '../../../lambda/clock';
-import { recordName, serializeRecord, type ManagerRecord } from '../../../lambda/ownership-record';
-import { AssociationFailure } from '../../../lambda/service-errors';
+import { AssociationFailure } from '../../../lambda/aws/service-errors';
+import { systemClock } from '../../../lambda/core/clock';
+import { recordName, serializeRecord, type ManagerRecord } from '../../../lambda/core/ownership-record';
 import { ACTION, TEAM_A } from '../../fixtures/cloudformation-events';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret' };

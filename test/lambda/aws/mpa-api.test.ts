@@ -3,7 +3,7 @@ import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography'
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { CallBudget } from '../../../lambda/aws/call-budget';
 import { MpaApi, mpaEndpoint, restJsonErrorCode, summarizeSession, summarizeTeam } from '../../../lambda/aws/mpa-api';
-import { systemClock } from '../../../lambda/clock';
+import { systemClock } from '../../../lambda/core/clock';
 
 const US_EAST_1_SESSION = 'arn:aws:mpa:us-east-1:111122223333:session/team-a/s-1';
 
