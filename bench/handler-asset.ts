@@ -4,18 +4,22 @@ import * as zlib from 'node:zlib';
 import { fmtBytes, fmtMs, fmtRatio, interleaved, median, run, spread, verdict, type Row } from './stats';
 
 /** Files of lambda/ that are not the handler's use of the SDK: the entry point, and the alias target that is the optimisation under test. */
-const NOT_SDK_USE = new Set(['handler.ts', 'lambda-credentials.ts']);
+const NOT_SDK_USE = new Set(['lambda/custom-resource/handler.ts', 'lambda/aws/lambda-credentials.ts']);
 
 /**
- * The SDK values the handler imports, read from lambda/*.ts: every named,
- * non-type import from a package (not a relative path), grouped by package.
- * The baseline bundle imports exactly these, so it keeps in step with the handler.
+ * The SDK values the custom resource's handler imports, read from the files of lambda/ that its
+ * bundle holds (the bundle's esbuild metafile, written by `npx projen bundle`): every named,
+ * non-type import from a package (not a relative path), grouped by package. The baseline bundle
+ * imports exactly these, so it keeps in step with the handler.
  */
-export function sdkImportsOfHandler(lambdaDir: string): Map<string, Set<string>> {
+export function sdkImportsOfHandler(repoRoot: string): Map<string, Set<string>> {
   const byPackage = new Map<string, Set<string>>();
   const importPattern = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*'([^'.][^']*)'/g;
-  for (const file of fs.readdirSync(lambdaDir).filter(f => f.endsWith('.ts') && !NOT_SDK_USE.has(f)).sort()) {
-    const text = fs.readFileSync(path.join(lambdaDir, file), 'utf8');
+  const metafile = JSON.parse(fs.readFileSync(path.join(repoRoot, 'assets', 'lambda', 'custom-resource', 'handler.meta.json'), 'utf8')) as
+    { inputs: Record<string, unknown> };
+  const sources = Object.keys(metafile.inputs).filter(f => f.startsWith('lambda/') && f.endsWith('.ts') && !NOT_SDK_USE.has(f)).sort();
+  for (const file of sources) {
+    const text = fs.readFileSync(path.join(repoRoot, file), 'utf8');
     for (const match of text.matchAll(importPattern)) {
       if (match[1]) continue; // import type { ... }
       const names = match[2].split(',').map(n => n.trim()).filter(n => n && !n.startsWith('type '))
@@ -48,7 +52,7 @@ export interface BaselineBundle {
 export async function buildBaselineBundle(repoRoot: string, outDir: string): Promise<BaselineBundle> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  const entry = baselineEntrySource(sdkImportsOfHandler(path.join(repoRoot, 'lambda')));
+  const entry = baselineEntrySource(sdkImportsOfHandler(repoRoot));
   const file = path.join(outDir, 'baseline-bundle.js');
   await esbuild.build({
     stdin: { contents: entry, resolveDir: repoRoot, sourcefile: 'baseline-entry.ts', loader: 'ts' },
