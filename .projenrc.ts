@@ -153,54 +153,44 @@ project.gitignore.addPatterns('/test/cdk.out', '/test/cdk-integ.out.*');
 // Lambda runtime's SDK is a different version and lacks the MPA operations.
 // Warnings that break a bundle at run time (dynamic require/import) fail the build.
 // ---------------------------------------------------------------------------
-project.bundler.addBundle('lambda/custom-resource/handler.ts', {
-  platform: 'node',
-  target: 'node22',
-  externals: [],
-  minify: true,
-  sourcemap: false,
-  // The metafile (for bundle analysis) is written beside the asset directory, not in it
-  // (see esbuildArgs): files in assets/lambda/custom-resource/handler/ are the Lambda's code and its asset hash.
-  metafile: false,
-  // ES modules first: they tree-shake, and one copy of each package is bundled
-  // instead of both its CommonJS and ES builds.
-  mainFields: ['module', 'main'],
-  tsconfigPath: 'lambda/tsconfig.json',
-  logLevel: javascript.BundleLogLevel.WARNING,
-  esbuildArgs: {
-    '--log-override:unsupported-dynamic-import': 'error',
-    '--log-override:unsupported-require-call': 'error',
-    '--log-override:indirect-require': 'error',
-    '--legal-comments': 'none',
-    '--metafile': 'assets/lambda/custom-resource/handler.meta.json',
-    // Lambda passes credentials in environment variables: see lambda/aws/lambda-credentials.ts.
-    '--alias:@aws-sdk/credential-provider-node': './lambda/aws/lambda-credentials.ts',
-  },
-});
+/**
+ * One handler bundle: `lambda/<front end>/handler.ts` to `assets/lambda/<front end>/handler/index.js`,
+ * for the Node.js version its runtime runs.
+ */
+function addHandlerBundle(frontEnd: string, target: string): void {
+  project.bundler.addBundle(`lambda/${frontEnd}/handler.ts`, {
+    platform: 'node',
+    target,
+    externals: [],
+    minify: true,
+    sourcemap: false,
+    // The metafile (for bundle analysis) is written beside the asset directory, not in it
+    // (see esbuildArgs): files in assets/lambda/<front end>/handler/ are the Lambda's code and its asset hash.
+    metafile: false,
+    // ES modules first: they tree-shake, and one copy of each package is bundled
+    // instead of both its CommonJS and ES builds.
+    mainFields: ['module', 'main'],
+    tsconfigPath: 'lambda/tsconfig.json',
+    logLevel: javascript.BundleLogLevel.WARNING,
+    esbuildArgs: {
+      '--log-override:unsupported-dynamic-import': 'error',
+      '--log-override:unsupported-require-call': 'error',
+      '--log-override:indirect-require': 'error',
+      '--legal-comments': 'none',
+      '--metafile': `assets/lambda/${frontEnd}/handler.meta.json`,
+      // Lambda passes credentials in environment variables: see lambda/aws/lambda-credentials.ts.
+      '--alias:@aws-sdk/credential-provider-node': './lambda/aws/lambda-credentials.ts',
+    },
+  });
+}
 
-// The registry type's handler (lambda/registry-type/handler.ts): its own bundle, shipped in the package,
-// which MpaTeamAssociationType zips at synth into the package CloudFormation registers
-// (src/engines/registry-type/type-package.ts). Node.js 20 syntax: nodejs20.x is the runtime the registry is known to
-// accept (the CloudFormation CLI's TypeScript plugin generates it); the same settings otherwise.
-project.bundler.addBundle('lambda/registry-type/handler.ts', {
-  platform: 'node',
-  target: 'node20',
-  externals: [],
-  minify: true,
-  sourcemap: false,
-  metafile: false,
-  mainFields: ['module', 'main'],
-  tsconfigPath: 'lambda/tsconfig.json',
-  logLevel: javascript.BundleLogLevel.WARNING,
-  esbuildArgs: {
-    '--log-override:unsupported-dynamic-import': 'error',
-    '--log-override:unsupported-require-call': 'error',
-    '--log-override:indirect-require': 'error',
-    '--legal-comments': 'none',
-    '--metafile': 'assets/lambda/registry-type/handler.meta.json',
-    '--alias:@aws-sdk/credential-provider-node': './lambda/aws/lambda-credentials.ts',
-  },
-});
+// Lambda's Node.js 22 runtime runs the custom resource's functions (src/engines/custom-resource/).
+addHandlerBundle('custom-resource', 'node22');
+// The registry type's handler, which MpaTeamAssociationType zips at synth into the package
+// CloudFormation registers (src/engines/registry-type/type-package.ts). Node.js 20 syntax:
+// nodejs20.x is the runtime the registry is known to accept (the CloudFormation CLI's TypeScript
+// plugin generates it).
+addHandlerBundle('registry-type', 'node20');
 
 // The handler is not compiled by jsii: type-check it on its own.
 const typecheckLambda = project.addTask('typecheck:lambda', {

@@ -37,31 +37,14 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_FILE_HEADER, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, crc, size, name.length);
     locals.push(local, name, entry.data);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_DIRECTORY_HEADER, 0);
-    central.writeUInt16LE(VERSION, 4);
-    central.writeUInt16LE(VERSION, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(size, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra field, comment, disk number, internal attributes: none
+    central.writeUInt16LE((3 << 8) | VERSION, 4); // made by Unix: the external attributes below are a Unix mode
+    writeEntryFields(central, 6, crc, size, name.length);
+    // comment length, disk number, internal attributes: none
     central.writeUInt32LE(0o100644 << 16 >>> 0, 38); // a regular file, rw-r--r-- (external attributes, Unix)
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
@@ -76,6 +59,24 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * The 26 bytes that a local file header (from its offset 4) and a central directory header (from
+ * its offset 6) share: version needed, flags, method (stored), time, date, CRC-32, both sizes, the
+ * name's length, and no extra field.
+ */
+function writeEntryFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(VERSION, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(0, at + 4); // stored
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+  header.writeUInt16LE(0, at + 24);
 }
 
 let crcTable: Uint32Array | undefined;
