@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { MpaProtectedOperation } from './mpa-protected-operation';
 import type { MpaTeamAssociationProps } from './mpa-team-association-props';
 import { checkTeamArn, warnIfTeamOutsideMpaRegion } from './team-arn';
-import { LIMITS } from '../handler-contract';
+import { DEFAULTS, LIMITS } from '../handler-contract';
 
 /** The props of one MpaTeamAssociation that every engine uses, checked and with defaults applied. */
 export interface CommonAssociationSettings {
@@ -68,4 +68,21 @@ export function wholeSeconds(prop: string, duration: Duration, fail: (message: s
     fail(`${prop} must be a whole number of seconds; got ${duration.toHumanString()}.`);
   }
   return seconds;
+}
+
+/** pollInterval in whole seconds, within its bounds (the same on every engine). */
+export function resolvePollInterval(props: MpaTeamAssociationProps, fail: (message: string) => never): number {
+  const pollIntervalSeconds = wholeSeconds('pollInterval', props.pollInterval ?? Duration.seconds(DEFAULTS.POLL_INTERVAL_SECONDS), fail);
+  if (pollIntervalSeconds < LIMITS.MIN_POLL_INTERVAL_SECONDS || pollIntervalSeconds > LIMITS.MAX_POLL_INTERVAL_SECONDS) {
+    fail(`pollInterval must be between ${LIMITS.MIN_POLL_INTERVAL_SECONDS} and ${LIMITS.MAX_POLL_INTERVAL_SECONDS} seconds; ` +
+      `got ${pollIntervalSeconds} seconds.`);
+  }
+  return pollIntervalSeconds;
+}
+
+/** A poll never waits longer than the whole approval. */
+export function checkPollWithinApproval(pollIntervalSeconds: number, approvalTimeoutSeconds: number, fail: (message: string) => never): void {
+  if (pollIntervalSeconds > approvalTimeoutSeconds) {
+    fail(`pollInterval (${pollIntervalSeconds} seconds) must not be longer than approvalTimeout (${approvalTimeoutSeconds} seconds).`);
+  }
 }

@@ -3,7 +3,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { ProviderSettings } from './provider-settings';
 import { deriveProviderTimeouts, MAX_SERVICE_TIMEOUT_SECONDS } from './provider-timeouts';
-import { associationFailure, CommonAssociationSettings, resolveCommonSettings, wholeSeconds } from '../../association/association-settings';
+import {
+  associationFailure, checkPollWithinApproval, CommonAssociationSettings, resolveCommonSettings, resolvePollInterval, wholeSeconds,
+} from '../../association/association-settings';
 import type { MpaTeamAssociationProps } from '../../association/mpa-team-association-props';
 import { DEFAULTS, LIMITS } from '../../handler-contract';
 
@@ -31,15 +33,8 @@ function resolveProviderSettings(props: MpaTeamAssociationProps, fail: (message:
       `(CloudFormation waits at most one hour for a custom resource); got ${approvalTimeoutSeconds} seconds.`);
   }
 
-  const pollIntervalSeconds = wholeSeconds('pollInterval',
-    props.pollInterval ?? Duration.seconds(DEFAULTS.POLL_INTERVAL_SECONDS), fail);
-  if (pollIntervalSeconds < LIMITS.MIN_POLL_INTERVAL_SECONDS || pollIntervalSeconds > LIMITS.MAX_POLL_INTERVAL_SECONDS) {
-    fail(`pollInterval must be between ${LIMITS.MIN_POLL_INTERVAL_SECONDS} and ${LIMITS.MAX_POLL_INTERVAL_SECONDS} seconds; ` +
-      `got ${pollIntervalSeconds} seconds.`);
-  }
-  if (pollIntervalSeconds > approvalTimeoutSeconds) {
-    fail(`pollInterval (${pollIntervalSeconds} seconds) must not be longer than approvalTimeout (${approvalTimeoutSeconds} seconds).`);
-  }
+  const pollIntervalSeconds = resolvePollInterval(props, fail);
+  checkPollWithinApproval(pollIntervalSeconds, approvalTimeoutSeconds, fail);
 
   const timeouts = deriveProviderTimeouts(approvalTimeoutSeconds, pollIntervalSeconds);
   if (timeouts.serviceTimeoutSeconds > MAX_SERVICE_TIMEOUT_SECONDS) {

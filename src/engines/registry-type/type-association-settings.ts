@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { IMpaTeamAssociationType } from './mpa-team-association-type';
-import { associationFailure, CommonAssociationSettings, resolveCommonSettings, wholeSeconds } from '../../association/association-settings';
+import {
+  associationFailure, checkPollWithinApproval, CommonAssociationSettings, resolveCommonSettings, resolvePollInterval, wholeSeconds,
+} from '../../association/association-settings';
 import type { MpaTeamAssociationProps } from '../../association/mpa-team-association-props';
-import { DEFAULTS, LIMITS, REGISTRY_TYPE } from '../../handler-contract';
+import { LIMITS, REGISTRY_TYPE } from '../../handler-contract';
 
 /** The props of one MpaTeamAssociation on the registry type, checked and with defaults applied. */
 export interface TypeAssociationSettings extends CommonAssociationSettings {
@@ -40,10 +41,7 @@ export function resolveTypeAssociationSettings(
   }
   const common = resolveCommonSettings(scope, props);
 
-  const pollIntervalSeconds = wholeSeconds('pollInterval', props.pollInterval ?? Duration.seconds(DEFAULTS.POLL_INTERVAL_SECONDS), fail);
-  if (pollIntervalSeconds < LIMITS.MIN_POLL_INTERVAL_SECONDS || pollIntervalSeconds > LIMITS.MAX_POLL_INTERVAL_SECONDS) {
-    fail(`pollInterval must be between ${LIMITS.MIN_POLL_INTERVAL_SECONDS} and ${LIMITS.MAX_POLL_INTERVAL_SECONDS} seconds; got ${pollIntervalSeconds} seconds.`);
-  }
+  const pollIntervalSeconds = resolvePollInterval(props, fail);
 
   const handlerTimeoutSeconds = type.handlerTimeout.toSeconds();
   const fitting = handlerTimeoutSeconds - pollIntervalSeconds - TYPE_DEADLINE_MARGIN_SECONDS;
@@ -59,8 +57,6 @@ export function resolveTypeAssociationSettings(
       `${TYPE_DEADLINE_MARGIN_SECONDS} seconds must fit in the type's handler timeout (${handlerTimeoutSeconds} seconds, ` +
       'MpaTeamAssociationType handlerTimeout): shorten approvalTimeout or register the type with a longer handlerTimeout.');
   }
-  if (pollIntervalSeconds > approvalTimeoutSeconds) {
-    fail(`pollInterval (${pollIntervalSeconds} seconds) must not be longer than approvalTimeout (${approvalTimeoutSeconds} seconds).`);
-  }
+  checkPollWithinApproval(pollIntervalSeconds, approvalTimeoutSeconds, fail);
   return { ...common, approvalTimeoutSeconds, pollIntervalSeconds };
 }
