@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnDeletionPolicy, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnDeletionPolicy, Duration, RemovalPolicy, Resource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -182,7 +182,7 @@ export class MpaTeamAssociationType extends Resource implements IMpaTeamAssociat
     }
 
     const handlerPackage = new s3assets.Asset(this, 'HandlerPackage', {
-      path: typeHandlerPackage({ runtime: runtime.name, handlerTimeoutMinutes }),
+      path: typeHandlerPackage({ runtime: runtime.name, handlerTimeoutMinutes }, Stage.of(this)!.outdir),
     });
 
     // CloudFormation's registry assumes both roles on behalf of this type in this account only

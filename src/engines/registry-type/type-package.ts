@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipArchive } from './zip-archive';
 
@@ -29,13 +28,14 @@ export interface TypePackageOptions {
  * `.cfn_metadata.json` that `submit` adds are informational and left out.
  *
  * The bundle is built when the library is built (consumers never bundle): this only zips it,
- * with the schema and settings the registration chose, into a file named by its content, and
+ * with the schema and settings the registration chose, into a file named by its content under
+ * `outdir` (the cloud assembly's directory, so that a synth leaves nothing behind elsewhere), and
  * returns that file's path for an asset.
  */
-export function typeHandlerPackage(options: TypePackageOptions): string {
+export function typeHandlerPackage(options: TypePackageOptions, outdir: string): string {
   const archive = typeHandlerPackageArchive(options);
   const hash = createHash('sha256').update(archive).digest('hex').slice(0, 16);
-  const directory = path.join(os.tmpdir(), `cdk-mpa-type-package-${hash}`);
+  const directory = path.join(outdir, `.mpa-type-package-${hash}`);
   const file = path.join(directory, PACKAGE_FILE_NAME);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(directory, { recursive: true });
